@@ -1,0 +1,39 @@
+"""Who may open a view: a logged-in person working in a profile with one of the roles."""
+
+from functools import wraps
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+
+def _check(request, roles):
+    profile = getattr(request, "profile", None)
+    if profile is None or (roles and not profile.has_role(*roles)):
+        raise PermissionDenied
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Anonymous → login page; a profile without any of ``roles`` → 403."""
+
+    roles: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        _check(request, self.roles)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def role_required(*roles):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            _check(request, roles)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,211 @@
+"""Demo reference data: fields, programmes, training units with accreditations."""
+
+import datetime
+import random
+
+from stdnum.pl import nip, regon
+
+from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
+
+FIELDS = [
+    ("laboratoryjna-diagnostyka-medyczna", "laboratoryjna diagnostyka medyczna"),
+    ("mikrobiologia-medyczna", "mikrobiologia medyczna"),
+    ("laboratoryjna-hematologia-medyczna", "laboratoryjna hematologia medyczna"),
+    ("laboratoryjna-genetyka-medyczna", "laboratoryjna genetyka medyczna"),
+    ("laboratoryjna-immunologia-medyczna", "laboratoryjna immunologia medyczna"),
+    ("laboratoryjna-transfuzjologia-medyczna", "laboratoryjna transfuzjologia medyczna"),
+    ("toksykologia-medyczna", "toksykologia medyczna"),
+    ("cytomorfologia-medyczna", "cytomorfologia medyczna"),
+    ("epidemiologia", "epidemiologia"),
+    ("zdrowie-publiczne", "zdrowie publiczne"),
+    ("biochemia-kliniczna", "biochemia kliniczna"),
+]
+
+#: In mazowieckie this field has exactly one accredited unit (automatic "Wybierz jednostkę").
+SINGLE_UNIT_FIELD = "toksykologia-medyczna"
+#: This field and mode has two programmes in force (the "Wybierz program" list).
+MULTI_PROGRAMME = ("laboratoryjna-diagnostyka-medyczna", Mode.RESIDENCY)
+
+CITIES = {
+    "dolnośląskie": ["Wrocław", "Wałbrzych", "Legnica", "Jelenia Góra"],
+    "kujawsko-pomorskie": ["Bydgoszcz", "Toruń", "Włocławek", "Grudziądz"],
+    "lubelskie": ["Lublin", "Zamość", "Chełm", "Biała Podlaska"],
+    "lubuskie": ["Zielona Góra", "Gorzów Wielkopolski", "Nowa Sól", "Żary"],
+    "łódzkie": ["Łódź", "Piotrków Trybunalski", "Skierniewice", "Sieradz"],
+    "małopolskie": ["Kraków", "Tarnów", "Nowy Sącz", "Oświęcim"],
+    "mazowieckie": [
+        "Warszawa",
+        "Radom",
+        "Płock",
+        "Siedlce",
+        "Ostrołęka",
+        "Ciechanów",
+        "Otwock",
+        "Pruszków",
+    ],
+    "opolskie": ["Opole", "Kędzierzyn-Koźle", "Nysa", "Brzeg"],
+    "podkarpackie": ["Rzeszów", "Przemyśl", "Krosno", "Tarnobrzeg"],
+    "podlaskie": ["Białystok", "Łomża", "Suwałki", "Bielsk Podlaski"],
+    "pomorskie": ["Gdańsk", "Gdynia", "Słupsk", "Wejherowo"],
+    "śląskie": ["Katowice", "Gliwice", "Częstochowa", "Bielsko-Biała"],
+    "świętokrzyskie": ["Kielce", "Ostrowiec Świętokrzyski", "Starachowice", "Skarżysko-Kamienna"],
+    "warmińsko-mazurskie": ["Olsztyn", "Elbląg", "Ełk", "Giżycko"],
+    "wielkopolskie": ["Poznań", "Kalisz", "Konin", "Piła"],
+    "zachodniopomorskie": ["Szczecin", "Koszalin", "Stargard", "Świnoujście"],
+}
+
+UNIT_KINDS = [
+    "Wojewódzki Szpital Specjalistyczny — Zakład Diagnostyki Laboratoryjnej",
+    "Szpital Miejski — Laboratorium Centralne",
+    "Centrum Medyczne — Pracownia Mikrobiologii",
+    "Regionalne Centrum Krwiodawstwa i Krwiolecznictwa",
+    "Uniwersytecki Szpital Kliniczny — Zakład Diagnostyki",
+    "Instytut Medycyny Laboratoryjnej",
+    "Szpital Powiatowy — Laboratorium Analityczne",
+    "Wojewódzka Stacja Sanitarno-Epidemiologiczna",
+]
+
+STREETS = [
+    "ul. Szpitalna",
+    "ul. Kopernika",
+    "ul. Marii Skłodowskiej-Curie",
+    "al. Jana Pawła II",
+    "ul. Lekarska",
+    "ul. Banacha",
+    "ul. Długa",
+    "ul. Kościuszki",
+]
+
+#: The unit of jednostka@smk.local: mazowieckie, with free places in several fields.
+DEMO_UNIT_NAME = "Wojewódzki Szpital Specjalistyczny — Zakład Diagnostyki Laboratoryjnej, Warszawa"
+
+
+def _valid_nip(rng: random.Random) -> str:
+    # python-stdnum has no NIP check-digit function: the valid last digit is found by trying.
+    while True:
+        body = f"{rng.randint(100, 999)}{rng.randint(0, 999999):06d}"
+        for digit in "0123456789":
+            if nip.is_valid(body + digit):
+                return body + digit
+
+
+def _valid_regon(rng: random.Random) -> str:
+    body = f"{rng.randint(10_000_000, 99_999_999)}"
+    return body + regon.calc_check_digit(body)
+
+
+def seed_fields():
+    return {
+        code: Field.objects.update_or_create(code=code, defaults={"name": name})[0]
+        for code, name in FIELDS
+    }
+
+
+def seed_programmes(fields):
+    modes = {m.code: m for m in Mode.objects.all()}
+    for field in fields.values():
+        for mode_code, mode in modes.items():
+            duration = 48 if mode_code == Mode.RESIDENCY else 60
+            Programme.objects.update_or_create(
+                field=field,
+                mode=mode,
+                name=f"Program specjalizacji w dziedzinie {field.name} ({mode.name}) 2023",
+                defaults={
+                    "duration_months": duration,
+                    "valid_from": datetime.date(2023, 10, 1),
+                    "valid_to": None,
+                },
+            )
+            # A programme no longer in force, so the list shows only the ones in force.
+            Programme.objects.update_or_create(
+                field=field,
+                mode=mode,
+                name=f"Program specjalizacji w dziedzinie {field.name} ({mode.name}) 2018",
+                defaults={
+                    "duration_months": duration,
+                    "valid_from": datetime.date(2018, 10, 1),
+                    "valid_to": datetime.date(2023, 9, 30),
+                },
+            )
+    field_code, mode_code = MULTI_PROGRAMME
+    Programme.objects.update_or_create(
+        field=fields[field_code],
+        mode=modes[mode_code],
+        name=f"Program specjalizacji w dziedzinie {fields[field_code].name} "
+        f"({modes[mode_code].name}) 2025 — modułowy",
+        defaults={
+            "duration_months": 42,
+            "valid_from": datetime.date(2025, 10, 1),
+            "valid_to": None,
+        },
+    )
+
+
+def seed_units(fields):
+    """About four units per voivodeship (eight in mazowieckie), each accredited in 2–5 fields.
+
+    Every unit draws from its own generator seeded by its place in the list, so a second run
+    finds exactly the rows of the first and adds nothing.
+    """
+    field_list = [fields[code] for code, _ in FIELDS]
+    units = []
+    for voivodeship in Voivodeship.objects.order_by("teryt"):
+        for index, city in enumerate(CITIES[voivodeship.name]):
+            rng = random.Random(f"unit-{voivodeship.teryt}-{index}")
+            name = f"{UNIT_KINDS[index % len(UNIT_KINDS)]}, {city}"
+            unit = TrainingUnit.objects.filter(name=name, voivodeship=voivodeship).first()
+            if unit is None:
+                unit = TrainingUnit.objects.create(
+                    name=name,
+                    voivodeship=voivodeship,
+                    street=f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+                    postal_code=f"{rng.randint(0, 99):02d}-{rng.randint(0, 999):03d}",
+                    city=city,
+                    nip=_valid_nip(rng),
+                    regon=_valid_regon(rng),
+                    email=f"sekretariat{voivodeship.teryt}{index}@jednostki.smk.local",
+                    phone=f"+48 22 {rng.randint(100, 999)} {rng.randint(10, 99)} 00",
+                )
+            units.append(unit)
+            # Separate from ``rng``, which creating the unit consumes only on the first run.
+            choice_rng = random.Random(f"accreditations-{voivodeship.teryt}-{index}")
+            if voivodeship.name == "mazowieckie":
+                # Index 0 (the demo unit) is the only one accredited in SINGLE_UNIT_FIELD;
+                # every mazowieckie unit is accredited in laboratoryjna diagnostyka medyczna.
+                chosen = [fields["laboratoryjna-diagnostyka-medyczna"]]
+                others = [
+                    f
+                    for f in field_list
+                    if f.code not in (SINGLE_UNIT_FIELD, "laboratoryjna-diagnostyka-medyczna")
+                ]
+                chosen += choice_rng.sample(others, 3)
+                if index == 0:
+                    chosen = [f for f in field_list if f.code != "zdrowie-publiczne"]
+            else:
+                chosen = choice_rng.sample(field_list, choice_rng.randint(2, 5))
+            for field in chosen:
+                Accreditation.objects.get_or_create(
+                    unit=unit,
+                    field=field,
+                    valid_from=datetime.date(2022, 1, 1),
+                    defaults={
+                        "valid_to": datetime.date(2031, 12, 31),
+                        "places": choice_rng.randint(3, 12) if index else 20,
+                        "number": f"AKR/{voivodeship.teryt}/{unit.pk:04d}/{field.pk:02d}",
+                    },
+                )
+    # An accreditation that has expired: shown as inactive, never offered.
+    Accreditation.objects.get_or_create(
+        unit=TrainingUnit.objects.get(name=DEMO_UNIT_NAME),
+        field=fields["zdrowie-publiczne"],
+        valid_from=datetime.date(2015, 1, 1),
+        defaults={"valid_to": datetime.date(2020, 12, 31), "places": 2, "number": "AKR/14/ARCH"},
+    )
+    return units
+
+
+def seed():
+    fields = seed_fields()
+    seed_programmes(fields)
+    seed_units(fields)
+    return fields

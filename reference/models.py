@@ -1,0 +1,241 @@
+"""Reference data maintained by the central administrator (SPEC §2)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.pl import nip, regon
+
+from reference.validators import validate_nip, validate_regon
+from smk.scoping import ScopedQuerySet
+
+
+class Voivodeship(models.Model):
+    teryt = models.CharField(_("kod TERYT"), max_length=2, unique=True)
+    name = models.CharField(_("nazwa"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("województwo")
+        verbose_name_plural = _("województwa")
+
+    def __str__(self):
+        return self.name
+
+
+class Field(models.Model):
+    """Dziedzina medycyny laboratoryjnej."""
+
+    code = models.SlugField(_("kod"), max_length=64, unique=True)
+    name = models.CharField(_("nazwa"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("dziedzina")
+        verbose_name_plural = _("dziedziny")
+
+    def __str__(self):
+        return self.name
+
+
+class Mode(models.Model):
+    """Tryb odbywania szkolenia: rezydentura / poza rezydenturą."""
+
+    RESIDENCY = "rezydentura"
+    NON_RESIDENCY = "poza-rezydentura"
+
+    code = models.SlugField(_("kod"), max_length=32, unique=True)
+    name = models.CharField(_("nazwa"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tryb")
+        verbose_name_plural = _("tryby")
+
+    def __str__(self):
+        return self.name
+
+
+def _in_force_on(day: datetime.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def in_force(self, day: datetime.date | None = None):
+        return self.filter(_in_force_on(day or timezone.localdate()))
+
+
+class Programme(models.Model):
+    """Program specjalizacji for one field and mode."""
+
+    field = models.ForeignKey(
+        Field, models.PROTECT, related_name="programmes", verbose_name=_("dziedzina")
+    )
+    mode = models.ForeignKey(
+        Mode, models.PROTECT, related_name="programmes", verbose_name=_("tryb")
+    )
+    name = models.CharField(_("nazwa programu"), max_length=255)
+    duration_months = models.PositiveSmallIntegerField(_("czas trwania (miesiące)"))
+    valid_from = models.DateField(_("obowiązuje od"))
+    valid_to = models.DateField(_("obowiązuje do"), null=True, blank=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["field__name", "mode__name", "-valid_from"]
+        verbose_name = _("program specjalizacji")
+        verbose_name_plural = _("programy specjalizacji")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="programme_valid_to_after_from",
+                violation_error_message=_(
+                    "Data końca obowiązywania jest wcześniejsza niż początek."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_months__gte=1), name="programme_duration_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_in_force(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class TrainingUnitQuerySet(ScopedQuerySet):
+    voivodeship_lookup = "voivodeship_id"
+    unit_lookup = "pk"
+
+
+class TrainingUnit(models.Model):
+    """Jednostka szkoleniowa."""
+
+    name = models.CharField(_("nazwa"), max_length=255)
+    street = models.CharField(_("ulica i numer"), max_length=255)
+    postal_code = models.CharField(
+        _("kod pocztowy"),
+        max_length=6,
+        validators=[RegexValidator(r"^\d{2}-\d{3}$", _("Podaj kod pocztowy w formacie 00-000."))],
+    )
+    city = models.CharField(_("miejscowość"), max_length=128)
+    voivodeship = models.ForeignKey(
+        Voivodeship, models.PROTECT, related_name="units", verbose_name=_("województwo")
+    )
+    nip = models.CharField(_("NIP"), max_length=10, unique=True, validators=[validate_nip])
+    regon = models.CharField(_("REGON"), max_length=14, unique=True, validators=[validate_regon])
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=32, blank=True)
+
+    objects = TrainingUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jednostka szkoleniowa")
+        verbose_name_plural = _("jednostki szkoleniowe")
+        indexes = [models.Index(fields=["voivodeship", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        # Store the compact form, so "123-456-32-18" and "1234563218" are the same NIP.
+        if self.nip:
+            self.nip = nip.compact(self.nip)
+        if self.regon:
+            self.regon = regon.compact(self.regon)
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postal_code} {self.city}"
+
+
+class AccreditationQuerySet(ScopedQuerySet):
+    voivodeship_lookup = "unit__voivodeship_id"
+    unit_lookup = "unit_id"
+
+    def active(self, day: datetime.date | None = None):
+        return self.filter(_in_force_on(day or timezone.localdate()))
+
+    def with_free_places(self):
+        """Annotate ``held_places`` and ``free_places`` (for display; decide under a lock)."""
+        from reference.services import held_places_subquery
+
+        held = held_places_subquery()
+        return self.annotate(
+            held_places=models.functions.Coalesce(held, 0),
+        ).annotate(free_places=models.F("places") - models.F("held_places"))
+
+
+class Accreditation(models.Model):
+    """A unit's accreditation to train in one field, with its number of training places."""
+
+    unit = models.ForeignKey(
+        TrainingUnit,
+        models.PROTECT,
+        related_name="accreditations",
+        verbose_name=_("jednostka szkoleniowa"),
+    )
+    field = models.ForeignKey(
+        Field, models.PROTECT, related_name="accreditations", verbose_name=_("dziedzina")
+    )
+    number = models.CharField(_("numer akredytacji"), max_length=64, blank=True)
+    valid_from = models.DateField(_("ważna od"))
+    valid_to = models.DateField(_("ważna do"), null=True, blank=True)
+    places = models.PositiveIntegerField(_("liczba miejsc szkoleniowych"))
+
+    objects = AccreditationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__name", "field__name"]
+        verbose_name = _("akredytacja")
+        verbose_name_plural = _("akredytacje")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(places__gte=0),
+                name="accreditation_places_not_negative",
+                violation_error_message=_("Liczba miejsc nie może być ujemna."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="accreditation_valid_to_after_from",
+                violation_error_message=_("Data końca ważności jest wcześniejsza niż początek."),
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "field", "valid_from"],
+                name="accreditation_unique_unit_field_start",
+                violation_error_message=_(
+                    "Ta jednostka ma już akredytację w tej dziedzinie od tego dnia."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.field}"
+
+    def is_active(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def clean(self):
+        # Places are held per unit and field, so two accreditations of one unit in one field
+        # must not be valid at the same time.
+        if not (self.unit_id and self.field_id and self.valid_from):
+            return
+        overlapping = Accreditation.objects.filter(unit_id=self.unit_id, field_id=self.field_id)
+        if self.valid_to is not None:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        overlapping = overlapping.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if overlapping.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                _("Okres ważności nakłada się na inną akredytację tej jednostki w tej dziedzinie.")
+            )

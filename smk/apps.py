@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SmkConfig(AppConfig):
+    name = "smk"
+    verbose_name = "SMK"

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from smk import views
+
+admin.site.site_header = _("SMK — administracja")
+admin.site.site_title = _("SMK — administracja")
+admin.site.index_title = _("Słowniki, użytkownicy i profile")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("konto/", include("allauth.urls")),
+    path("moje-konto/", include("accounts.urls")),
+    path("jednostki/", include("reference.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,154 @@
+"""factory-boy factories for every model; reference rows the migrations load are reused."""
+
+import datetime
+import itertools
+
+import factory
+from stdnum.pl import nip, regon
+
+from accounts.models import InstitutionKind, Profile, ProfileRole, Role, User
+from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
+from referrals.models import Referral
+
+_nip_counter = itertools.count(1)
+_regon_counter = itertools.count(1)
+
+
+def valid_nip() -> str:
+    while True:
+        body = f"{next(_nip_counter) + 525_000_000:09d}"
+        for digit in "0123456789":
+            if nip.is_valid(body + digit):
+                return body + digit
+
+
+def valid_regon() -> str:
+    body = f"{next(_regon_counter) + 14_000_000:08d}"
+    return body + regon.calc_check_digit(body)
+
+
+def voivodeship(name: str) -> Voivodeship:
+    """One of the 16 voivodeships the data migration loaded."""
+    return Voivodeship.objects.get(name=name)
+
+
+def mode(code: str = Mode.RESIDENCY) -> Mode:
+    return Mode.objects.get(code=code)
+
+
+class FieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Field
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"dziedzina testowa {n}")
+    code = factory.Sequence(lambda n: f"dziedzina-{n}")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    field = factory.SubFactory(FieldFactory)
+    mode = factory.LazyFunction(mode)
+    name = factory.Sequence(lambda n: f"Program specjalizacji {n}")
+    duration_months = 48
+    valid_from = datetime.date(2023, 10, 1)
+    valid_to = None
+
+
+class TrainingUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingUnit
+
+    name = factory.Sequence(lambda n: f"Szpital Testowy nr {n} — Laboratorium")
+    street = "ul. Szpitalna 1"
+    postal_code = "00-001"
+    city = "Warszawa"
+    voivodeship = factory.LazyFunction(lambda: voivodeship("mazowieckie"))
+    nip = factory.LazyFunction(valid_nip)
+    regon = factory.LazyFunction(valid_regon)
+
+
+class AccreditationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Accreditation
+
+    unit = factory.SubFactory(TrainingUnitFactory)
+    field = factory.SubFactory(FieldFactory)
+    number = factory.Sequence(lambda n: f"AKR/{n:05d}")
+    valid_from = datetime.date(2022, 1, 1)
+    valid_to = datetime.date(2031, 12, 31)
+    places = 3
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"osoba{n}@example.pl")
+    first_name = "Jan"
+    last_name = factory.Sequence(lambda n: f"Kowalski{n}")
+    password = factory.PostGenerationMethodCall("set_password", "haslo-testowe-123")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    user = factory.SubFactory(UserFactory)
+    kind = InstitutionKind.VOIVODESHIP_OFFICE
+    voivodeship = factory.LazyAttribute(
+        lambda o: (
+            voivodeship("mazowieckie") if o.kind == InstitutionKind.VOIVODESHIP_OFFICE else None
+        )
+    )
+    unit = factory.LazyAttribute(
+        lambda o: TrainingUnitFactory() if o.kind == InstitutionKind.TRAINING_UNIT else None
+    )
+
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for role in extracted or ():
+            ProfileRole.objects.create(profile=obj, role=role)
+
+
+class ProfileRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProfileRole
+
+    profile = factory.SubFactory(ProfileFactory)
+    role = Role.UW
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    number = factory.Sequence(lambda n: f"SK/2026/14/{n:05d}")
+    voivodeship = factory.LazyFunction(lambda: voivodeship("mazowieckie"))
+    field = factory.SubFactory(FieldFactory)
+    mode = factory.LazyFunction(mode)
+
+
+def person_with_role(role: str, *, email: str | None = None, **profile_kwargs) -> User:
+    """A user with one profile holding ``role`` in the right kind of institution."""
+    kind = {
+        Role.UW: InstitutionKind.VOIVODESHIP_OFFICE,
+        Role.WOJEWODA: InstitutionKind.VOIVODESHIP_OFFICE,
+        Role.UNIT_STAFF: InstitutionKind.TRAINING_UNIT,
+        Role.APPLICANT: InstitutionKind.PERSONAL,
+        Role.ADMINISTRATOR: InstitutionKind.CENTRAL,
+    }[role]
+    user = UserFactory(**({"email": email} if email else {}))
+    ProfileFactory(user=user, kind=kind, roles=[role], **profile_kwargs)
+    return user
