@@ -41,7 +41,12 @@ demo: $(VENV)/.synced
 	$(BIN)/python manage.py db_worker & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.synced
+# axe-core for the accessibility checks of the browser tests (skipped, saying so, without npm).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: accessibility checks will be skipped"; fi
+
+test: $(VENV)/.synced node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.synced

@@ -1,7 +1,10 @@
 """Demo reference data: fields, programmes, training units with accreditations."""
 
 import datetime
+import importlib
 import random
+
+from django.apps import apps as django_apps
 
 from stdnum.pl import nip, regon
 
@@ -204,7 +207,14 @@ def seed_units(fields):
     return units
 
 
+def seed_fixed_rows():
+    """The voivodeships and modes the data migration loads (again, if a flush removed them)."""
+    migration = importlib.import_module("reference.migrations.0002_voivodeships_and_modes")
+    migration.load(django_apps, None)
+
+
 def seed():
+    seed_fixed_rows()
     fields = seed_fields()
     seed_programmes(fields)
     seed_units(fields)

@@ -145,12 +145,14 @@ class TrainingUnit(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        # Store the compact form, so "123-456-32-18" and "1234563218" are the same NIP.
+    def clean_fields(self, exclude=None):
+        # Store the compact form, so "123-456-32-18" and "1234563218" are the same NIP;
+        # before the field validators run, or the dashes would break the length limit.
         if self.nip:
             self.nip = nip.compact(self.nip)
         if self.regon:
             self.regon = regon.compact(self.regon)
+        super().clean_fields(exclude=exclude)
 
     @property
     def address(self) -> str:

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role
+from reference.demo import seed_fixed_rows
 from tests.factories import TrainingUnitFactory, person_with_role, voivodeship
 
 
@@ -17,6 +18,22 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _rows_loaded_by_migrations(request):
+    """Give a transactional test the voivodeships and modes the data migration loads.
+
+    Such tests end with a flush that empties every table, including rows that came from
+    data migrations; the next one would find no voivodeship.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        seed_fixed_rows()
 
 
 @pytest.fixture

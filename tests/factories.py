@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 import factory
+from allauth.account.models import EmailAddress
 from stdnum.pl import nip, regon
 
 from accounts.models import InstitutionKind, Profile, ProfileRole, Role, User
@@ -98,10 +99,21 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def email_verified(obj, create, extracted, **kwargs):
+        """Pass ``email_verified=False`` for a person who has not confirmed the address."""
+        if create:
+            EmailAddress.objects.update_or_create(
+                user=obj,
+                email=obj.email,
+                defaults={"verified": extracted is not False, "primary": True},
+            )
+
 
 class ProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Profile
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     kind = InstitutionKind.VOIVODESHIP_OFFICE

@@ -1,0 +1,64 @@
+import pytest
+from playwright.sync_api import expect
+
+MENUS = {
+    "admin@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
+    "uw.mazowieckie@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
+    "wojewoda.mazowieckie@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
+    "uw.malopolskie@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
+    "jednostka@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
+    "diagnosta@smk.local": ["Moje konto"],
+}
+
+
+@pytest.mark.parametrize("email", list(MENUS))
+def test_each_demo_account_logs_in_and_sees_its_menu(demo_data, login, page, email):
+    login(email)
+    nav = page.get_by_role("navigation", name="Menu główne")
+    expect(nav).to_be_visible()
+    links = [text.strip() for text in nav.get_by_role("link").all_inner_texts()]
+    assert links == MENUS[email]
+    expect(nav.get_by_role("button", name="Wyloguj")).to_be_visible()
+
+
+def test_a_clerk_of_malopolskie_gets_404_on_a_mazowieckie_unit(demo_data, login, page):
+    login("uw.mazowieckie@smk.local")
+    page.get_by_role("link", name="Jednostki szkoleniowe").first.click()
+    page.get_by_role("link", name="Wojewódzki Szpital Specjalistyczny").first.click()
+    unit_url = page.url
+    page.get_by_role("button", name="Wyloguj").click()
+    login("uw.malopolskie@smk.local")
+    response = page.goto(unit_url)
+    assert response.status == 404
+
+
+def test_a_person_with_two_profiles_switches_with_pracuj_w_profilu(demo_data, login, page):
+    login("uw.dwa.profile@smk.local")
+    page.get_by_label("Profil").select_option(label="Urząd Wojewódzki — małopolskie (Urząd Wojewódzki)")
+    page.get_by_role("button", name="Pracuj w profilu").click()
+    expect(page.get_by_text("Pracujesz teraz w profilu")).to_be_visible()
+    page.get_by_role("link", name="Jednostki szkoleniowe").first.click()
+    expect(page.get_by_role("cell", name="małopolskie").first).to_be_visible()
+    expect(page.get_by_role("cell", name="mazowieckie", exact=True)).to_have_count(0)
+
+
+def test_a_wrong_password_shows_a_message_next_to_the_form(demo_data, login, page):
+    login("uw.mazowieckie@smk.local", password="nie-to-haslo")
+    expect(page.get_by_role("alert")).to_contain_text("niepoprawne")
+
+
+@pytest.mark.parametrize("path", ["/konto/login/", "/", "/jednostki/", "/moje-konto/"])
+def test_pages_have_no_wcag_aa_violations(demo_data, login, page, axe_violations, path):
+    if path != "/konto/login/":
+        login("uw.dwa.profile@smk.local")
+    page.goto(path)
+    assert axe_violations() == []
+
+
+def test_the_page_works_with_keyboard_only_from_the_skip_link(demo_data, login, page):
+    login("uw.mazowieckie@smk.local")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Przejdź do treści")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
