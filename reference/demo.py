@@ -5,7 +5,6 @@ import importlib
 import random
 
 from django.apps import apps as django_apps
-
 from stdnum.pl import nip, regon
 
 from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship

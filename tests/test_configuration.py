@@ -73,7 +73,10 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_debug_is_off_unless_asked_for():
     result = _manage(
-        "shell", "-v0", "-c", "from django.conf import settings; print(settings.DEBUG)",
+        "shell",
+        "-v0",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
         SECRET_KEY="x" * 60,
     )
     assert result.stdout.strip() == "False", result.stderr

@@ -17,9 +17,7 @@ CLERKS = 8
 def _race(accreditation, *, lock):
     """Each clerk checks for a free place and takes it; all check before anyone takes."""
     barrier = threading.Barrier(CLERKS, timeout=10)
-    referrals = [
-        ReferralFactory(unit=None, field=accreditation.field) for _ in range(CLERKS)
-    ]
+    referrals = [ReferralFactory(unit=None, field=accreditation.field) for _ in range(CLERKS)]
     taken, errors = [], []
 
     def clerk(referral):

@@ -103,7 +103,9 @@ def test_a_clerk_lists_only_units_of_their_voivodeship(
     client_of, uw_malopolskie, malopolskie, unit_mazowieckie
 ):
     own = TrainingUnitFactory(voivodeship=malopolskie)
-    units = list(client_of(uw_malopolskie).get(reverse("reference:unit_list")).context["object_list"])
+    units = list(
+        client_of(uw_malopolskie).get(reverse("reference:unit_list")).context["object_list"]
+    )
     assert units == [own]
 
 
@@ -112,7 +114,9 @@ def test_unit_staff_see_their_own_unit_and_get_404_for_any_other(
 ):
     client = client_of(unit_staff)
     other = TrainingUnitFactory(voivodeship=unit_mazowieckie.voivodeship)
-    assert client.get(reverse("reference:unit_detail", args=[unit_mazowieckie.pk])).status_code == 200
+    assert (
+        client.get(reverse("reference:unit_detail", args=[unit_mazowieckie.pk])).status_code == 200
+    )
     assert client.get(reverse("reference:unit_detail", args=[other.pk])).status_code == 404
 
 
@@ -150,7 +154,9 @@ def test_unit_list_runs_a_constant_number_of_queries_whatever_its_length(
         client.get(reverse("reference:unit_list"))
 
 
-def test_unit_search_finds_a_unit_by_nip_written_with_dashes(client_of, uw_mazowieckie, mazowieckie):
+def test_unit_search_finds_a_unit_by_nip_written_with_dashes(
+    client_of, uw_mazowieckie, mazowieckie
+):
     unit = TrainingUnitFactory(voivodeship=mazowieckie, nip="1234563218")
     TrainingUnitFactory(voivodeship=mazowieckie)
     response = client_of(uw_mazowieckie).get(reverse("reference:unit_list"), {"q": "123-456-32-18"})
