@@ -43,6 +43,27 @@ class ReferralQuerySet(ScopedQuerySet):
 
 class Referral(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("numer skierowania"), max_length=32, unique=True)
+    application = models.ForeignKey(
+        "qualification.Application",
+        models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("wniosek"),
+    )
+    session = models.ForeignKey(
+        "qualification.Session",
+        models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("sesja"),
+    )
+    #: The rejected referral this one was created to replace (seed 000 §4).
+    replaces = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("zastępuje skierowanie"),
+    )
     voivodeship = models.ForeignKey(
         "reference.Voivodeship",
         models.PROTECT,
@@ -99,6 +120,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["unit", "field", "status"], name="referral_place_holding"),
             models.Index(fields=["voivodeship", "status"]),
+            models.Index(fields=["session", "voivodeship"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,5 +14,6 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("moje-konto/", include("accounts.urls")),
     path("jednostki/", include("reference.urls")),
+    path("postepowanie/", include("qualification.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,12 +2,25 @@
 
 import datetime
 import itertools
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
-from stdnum.pl import nip, regon
+from django.utils import timezone
+from stdnum.pl import nip, pesel, regon
 
 from accounts.models import InstitutionKind, Profile, ProfileRole, Role, User
+from qualification.models import (
+    Application,
+    ApplicationStatus,
+    PreferredUnit,
+    Procedure,
+    Session,
+    SlotList,
+    SlotListItem,
+    SlotListStatus,
+    Stage,
+)
 from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
 from referrals.models import Referral
 
@@ -142,11 +155,104 @@ class ProfileRoleFactory(factory.django.DjangoModelFactory):
     role = Role.UW
 
 
+_pesel_counter = itertools.count(1)
+
+
+def valid_pesel(birth=datetime.date(1996, 4, 12)) -> str:
+    """A PESEL with a valid checksum, different on every call."""
+    serial = next(_pesel_counter) % 10_000
+    body = f"{birth:%y%m%d}{serial:04d}"
+    return body + pesel.calc_check_digit(body)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session whose application window closed and whose procedure runs (June 2026)."""
+
+    class Meta:
+        model = Session
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Sesja testowa {n}")
+    applications_from = datetime.date(2026, 4, 30)
+    applications_to = datetime.date(2026, 5, 31)
+    procedure_from = datetime.date(2026, 6, 1)
+    procedure_to = datetime.date(2026, 6, 30)
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Procedure
+
+    session = factory.SubFactory(SessionFactory)
+    voivodeship = factory.LazyFunction(lambda: voivodeship("mazowieckie"))
+    stage = Stage.APPLICATIONS
+
+
+class SlotListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SlotList
+
+    session = factory.SubFactory(SessionFactory)
+    voivodeship = factory.LazyFunction(lambda: voivodeship("mazowieckie"))
+    status = SlotListStatus.DRAFT
+
+
+class SlotListItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SlotListItem
+
+    slot_list = factory.SubFactory(SlotListFactory)
+    field = factory.SubFactory(FieldFactory)
+    mode = factory.LazyFunction(mode)
+    places = 2
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """An application the applicant has approved (the office can see it)."""
+
+    class Meta:
+        model = Application
+
+    number = factory.Sequence(lambda n: f"WN/2026/14/{n:05d}")
+    session = factory.SubFactory(SessionFactory)
+    voivodeship = factory.LazyFunction(lambda: voivodeship("mazowieckie"))
+    field = factory.SubFactory(FieldFactory)
+    mode = factory.LazyFunction(mode)
+    first_name = "Anna"
+    last_name = factory.Sequence(lambda n: f"Zielińska{n}")
+    pesel = factory.LazyFunction(valid_pesel)
+    licence_number = factory.Sequence(lambda n: f"DL/{n:06d}")
+    email = factory.Sequence(lambda n: f"wnioskodawca{n}@example.pl")
+    status = ApplicationStatus.APPROVED
+    approved_at = factory.Sequence(
+        lambda n: timezone.make_aware(
+            datetime.datetime(2026, 5, 1, 8, 0) + datetime.timedelta(minutes=n)
+        )
+    )
+    study_result = Decimal("4.20")
+
+
+class PreferredUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PreferredUnit
+
+    application = factory.SubFactory(ApplicationFactory)
+    unit = factory.SubFactory(TrainingUnitFactory)
+    position = factory.Sequence(lambda n: n + 1)
+
+
 class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
 
     number = factory.Sequence(lambda n: f"SK/2026/14/{n:05d}")
+    application = factory.SubFactory(
+        ApplicationFactory,
+        voivodeship=factory.SelfAttribute("..voivodeship"),
+        field=factory.SelfAttribute("..field"),
+        mode=factory.SelfAttribute("..mode"),
+    )
+    session = factory.SelfAttribute("application.session")
     voivodeship = factory.LazyFunction(lambda: voivodeship("mazowieckie"))
     field = factory.SubFactory(FieldFactory)
     mode = factory.LazyFunction(mode)

@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from qualification.models import (
+    Application,
+    PreferredUnit,
+    Procedure,
+    Session,
+    SlotList,
+    SlotListItem,
+)
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    """Session dates are data set by the central administrator (SPEC §3)."""
+
+    list_display = [
+        "name",
+        "applications_from",
+        "applications_to",
+        "procedure_from",
+        "procedure_to",
+    ]
+    search_fields = ["name"]
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ["session", "voivodeship", "stage", "closed_at"]
+    list_filter = ["stage", "session", "voivodeship"]
+    readonly_fields = ["stage", "closed_at", "closed_by"]
+    list_select_related = ["session", "voivodeship"]
+
+
+class SlotListItemInline(admin.TabularInline):
+    model = SlotListItem
+    extra = 0
+
+
+@admin.register(SlotList)
+class SlotListAdmin(admin.ModelAdmin):
+    list_display = ["session", "voivodeship", "status"]
+    list_filter = ["status", "session", "voivodeship"]
+    readonly_fields = ["status", "approved_at", "approved_by", "published_at", "published_by"]
+    inlines = [SlotListItemInline]
+    list_select_related = ["session", "voivodeship"]
+
+
+class PreferredUnitInline(admin.TabularInline):
+    model = PreferredUnit
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "last_name",
+        "first_name",
+        "session",
+        "voivodeship",
+        "field",
+        "mode",
+        "status",
+        "formal_evaluation",
+        "points",
+        "qualified",
+    ]
+    list_filter = ["status", "formal_evaluation", "qualified", "session", "voivodeship", "mode"]
+    search_fields = ["number", "last_name", "pesel"]
+    list_select_related = ["session", "voivodeship", "field", "mode"]
+    inlines = [PreferredUnitInline]
+    readonly_fields = ["ranking_position", "qualified", "qualified_manually", "version"]

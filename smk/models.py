@@ -1,0 +1,80 @@
+"""Shared, domain-neutral tables: the audit log and number sequences."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """An append-only row was about to be changed or deleted."""
+
+
+class EventQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            target_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            target_id=obj.pk,
+        ).order_by("created_at", "pk")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only")
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only")
+
+
+class Event(models.Model):
+    """One thing that happened to one object: append-only (see :mod:`smk.audit`)."""
+
+    target_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+")
+    target_id = models.BigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    action = models.CharField(_("zdarzenie"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("użytkownik"),
+    )
+    #: The institution the person acted for, frozen as text (profiles may change later).
+    acting_as = models.CharField(_("w imieniu"), max_length=255, blank=True)
+    old_status = models.CharField(_("status przed"), max_length=64, blank=True)
+    new_status = models.CharField(_("status po"), max_length=64, blank=True)
+    data = models.JSONField(_("szczegóły"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("czas"), auto_now_add=True, db_index=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("zdarzenie")
+        verbose_name_plural = _("zdarzenia")
+        indexes = [models.Index(fields=["target_type", "target_id", "created_at"])]
+
+    def __str__(self):
+        return f"{self.action} #{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("The audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only")
+
+
+class NumberSequence(models.Model):
+    """A counter per prefix ("SK/2026/14"): numbers are handed out once and never again."""
+
+    prefix = models.CharField(max_length=64, unique=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("licznik numerów")
+        verbose_name_plural = _("liczniki numerów")
+
+    def __str__(self):
+        return f"{self.prefix}: {self.last}"
