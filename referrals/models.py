@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from smk.scoping import ScopedQuerySet
 
@@ -27,6 +27,62 @@ VISIBLE_TO_UNIT = (
     ReferralStatus.NOT_STARTED,
     ReferralStatus.REJECTED,
 )
+
+
+class DecisionKind(models.TextChoices):
+    ACCEPTED = "akceptacja", _("Akceptacja skierowania")
+    REJECTED = "odrzucenie", _("Odrzucenie skierowania")
+    NOT_STARTED = "niepodjecie", _("Niepodjęcie szkolenia")
+
+
+class DecidedBy(models.TextChoices):
+    UNIT = "jednostka", _("Jednostka szkoleniowa")
+    OFFICE = "urzad", _("Urząd Wojewódzki")
+
+
+# Permissions: django-fsm passes the acting *profile* as its "user" argument.
+def is_office_of(referral, profile) -> bool:
+    from accounts.models import VOIVODESHIP_ROLES
+
+    return (
+        profile is not None
+        and getattr(profile, "voivodeship_id", None) == referral.voivodeship_id
+        and profile.has_role(*VOIVODESHIP_ROLES)
+    )
+
+
+def is_unit_of(referral, profile) -> bool:
+    from accounts.models import Role
+
+    return (
+        profile is not None
+        and referral.unit_id is not None
+        and getattr(profile, "unit_id", None) == referral.unit_id
+        and profile.has_role(Role.UNIT_STAFF)
+    )
+
+
+# Conditions: small named checks on the referral as saved.
+def has_unit(referral) -> bool:
+    return referral.unit_id is not None
+
+
+def is_complete_for_sending(referral) -> bool:
+    return bool(
+        referral.unit_id
+        and referral.programme_id
+        and referral.planned_start
+        and referral.planned_end
+        and referral.planned_end > referral.planned_start
+    )
+
+
+def is_not_struck_off(referral) -> bool:
+    return not referral.is_struck_off
+
+
+def is_decided_by_unit_and_not_struck_off(referral) -> bool:
+    return referral.decided_by_kind == DecidedBy.UNIT and not referral.is_struck_off
 
 
 class ReferralQuerySet(ScopedQuerySet):
@@ -101,6 +157,31 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     )
     planned_start = models.DateField(_("planowana data rozpoczęcia"), null=True, blank=True)
     planned_end = models.DateField(_("planowana data zakończenia"), null=True, blank=True)
+
+    # The decision section (seed 000 §10–§12): the unit's or the office's decision.
+    decision = models.CharField(
+        _("decyzja"), max_length=16, choices=DecisionKind.choices, blank=True
+    )
+    decided_by_kind = models.CharField(
+        _("decyzję wprowadził"), max_length=16, choices=DecidedBy.choices, blank=True
+    )
+    decision_justification = models.TextField(_("uzasadnienie decyzji"), blank=True)
+    decision_attachment = models.FileField(
+        _("załącznik"), upload_to="decyzje/%Y/%m/", blank=True, max_length=255
+    )
+    decided_at = models.DateTimeField(_("data decyzji"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decyzję wprowadził (osoba)"),
+    )
+    sent_at = models.DateTimeField(_("wysłano"), null=True, blank=True)
+
+    #: Bumped on every change; a form posted from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
     updated_at = models.DateTimeField(_("zmieniono"), auto_now=True)
     created_by = models.ForeignKey(
@@ -131,3 +212,116 @@ class Referral(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def is_struck_off(self) -> bool:
+        """A skreślenie entry exists in the register: nothing may change any more."""
+        cached = getattr(self, "_struck_off", None)
+        if cached is not None:
+            return cached
+        return self.register_entries.filter(kind="skreslenie").exists()
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in HOLDING_PLACE
+
+    @property
+    def can_edit_unit_and_programme(self) -> bool:
+        return self.status in (ReferralStatus.DRAFT, ReferralStatus.ASSIGNED)
+
+    # ---- Transitions (SPEC §4). Effects live in referrals/services.py, which calls these
+    # inside one transaction after checking the form data. Labels are the seed's buttons.
+
+    @transition(
+        field=status,
+        source=[ReferralStatus.DRAFT, ReferralStatus.ASSIGNED],
+        target=ReferralStatus.DRAFT,
+        permission=is_office_of,
+        custom={"label": _("Zapisz wersję roboczą"), "action": "save_draft", "order": 10},
+    )
+    def save_draft(self):
+        """Saves the data; from Przydzielone it gives the held place back."""
+
+    @transition(
+        field=status,
+        source=[ReferralStatus.DRAFT, ReferralStatus.ASSIGNED],
+        target=ReferralStatus.ASSIGNED,
+        conditions=[has_unit],
+        permission=is_office_of,
+        custom={"label": _("Przydziel"), "action": "assign", "order": 20},
+    )
+    def assign(self):
+        """Takes one place of the chosen unit (the service checks it is free, under a lock)."""
+
+    @transition(
+        field=status,
+        source=ReferralStatus.ASSIGNED,
+        target=ReferralStatus.ISSUED,
+        conditions=[is_complete_for_sending],
+        permission=is_office_of,
+        custom={"label": _("Wyślij"), "action": "send", "order": 30},
+    )
+    def send(self):
+        """The unit can now see the referral and decide."""
+
+    @transition(
+        field=status,
+        source=[ReferralStatus.ISSUED, ReferralStatus.NOT_STARTED],
+        target=ReferralStatus.DRAFT,
+        conditions=[is_not_struck_off],
+        permission=is_office_of,
+        custom={"label": _("Wycofaj"), "action": "withdraw", "order": 40},
+    )
+    def withdraw(self):
+        """Back to Wersja robocza; the unit's decision stays in the history only."""
+
+    @transition(
+        field=status,
+        source=[ReferralStatus.DRAFT, ReferralStatus.ASSIGNED, ReferralStatus.ISSUED],
+        target=ReferralStatus.NOT_STARTED,
+        permission=is_office_of,
+        custom={"label": _("Niepodjęcie szkolenia"), "action": "not_started", "order": 50},
+    )
+    def register_not_started(self):
+        """The office's non-commencement: final, with a skreślenie entry in the register."""
+
+    @transition(
+        field=status,
+        source=ReferralStatus.NOT_STARTED,
+        target=ReferralStatus.NOT_STARTED,
+        conditions=[is_decided_by_unit_and_not_struck_off],
+        permission=is_office_of,
+        custom={"label": _("Wpisz do rejestru"), "action": "strike_off", "order": 60},
+    )
+    def strike_off(self):
+        """After the unit's non-commencement: the skreślenie entry makes it final."""
+
+    @transition(
+        field=status,
+        source=ReferralStatus.ISSUED,
+        target=ReferralStatus.STARTED,
+        permission=is_unit_of,
+        custom={"label": _("Akceptuj"), "action": "accept", "order": 10},
+    )
+    def accept(self):
+        """The unit accepts: EKS and a start entry in the register; the place stays held."""
+
+    @transition(
+        field=status,
+        source=ReferralStatus.ISSUED,
+        target=ReferralStatus.REJECTED,
+        permission=is_unit_of,
+        custom={"label": _("Odrzuć"), "action": "reject", "order": 20},
+    )
+    def reject(self):
+        """The unit rejects: the place is freed and a new draft referral is created."""
+
+    @transition(
+        field=status,
+        source=ReferralStatus.ISSUED,
+        target=ReferralStatus.NOT_STARTED,
+        permission=is_unit_of,
+        custom={"label": _("Niepodjęcie szkolenia"), "action": "unit_not_started", "order": 30},
+    )
+    def unit_register_not_started(self):
+        """The unit's non-commencement: no register entry until the office decides."""
