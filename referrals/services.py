@@ -18,6 +18,7 @@ from django_fsm import has_transition_perm
 from reference.models import Accreditation, Programme, TrainingUnit
 from reference.services import NoFreePlace, ensure_free_place
 from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus
+from referrals.signals import referral_event
 from registry import services as registry
 from smk.audit import log_event, register_actions
 from smk.numbering import next_number
@@ -173,7 +174,7 @@ def _save(referral: Referral) -> None:
 
 
 def _log(referral, action, old_status, *, user, profile, data=None):
-    log_event(
+    event = log_event(
         referral,
         action,
         user=user,
@@ -181,6 +182,9 @@ def _log(referral, action, old_status, *, user, profile, data=None):
         old_status=old_status,
         new_status=referral.status,
         data=data or {},
+    )
+    referral_event.send(
+        sender=Referral, referral=referral, action=action, event=event, user=user, profile=profile
     )
 
 

@@ -78,3 +78,39 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.prefix}: {self.last}"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "oczekuje", _("oczekuje na wysłanie")
+    SENT = "wyslano", _("wysłano")
+    FAILED = "blad", _("nie udało się wysłać")
+
+
+class Notification(models.Model):
+    """An e-mail to send: written in the same transaction as the action it reports, so it
+    exists exactly when the action happened; a background task sends it and retries."""
+
+    recipient = models.EmailField(_("odbiorca"))
+    subject = models.CharField(_("temat"), max_length=255)
+    body = models.TextField(_("treść"))
+    #: What it is about, for the person reading the outbox ("referral.sent #42").
+    reason = models.CharField(_("powód"), max_length=128, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("próby"), default=0)
+    last_error = models.TextField(_("ostatni błąd"), blank=True)
+    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("wysłano"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("powiadomienie e-mail")
+        verbose_name_plural = _("powiadomienia e-mail")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.subject}"
