@@ -1,5 +1,6 @@
 """Reference data maintained by the central administrator (SPEC §2)."""
 
+import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -108,6 +109,14 @@ class Programme(models.Model):
     def is_in_force(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def planned_end_from(self, start: datetime.date) -> datetime.date:
+        """The day before ``start`` + the programme's duration (a 48-month programme starting
+        on 1 October 2026 ends on 30 September 2030)."""
+        months = start.month - 1 + self.duration_months
+        year, month = start.year + months // 12, months % 12 + 1
+        last_day = calendar.monthrange(year, month)[1]
+        return datetime.date(year, month, min(start.day, last_day)) - datetime.timedelta(days=1)
 
 
 class TrainingUnitQuerySet(ScopedQuerySet):

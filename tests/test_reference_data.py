@@ -129,3 +129,15 @@ def test_accreditation_activity_follows_its_validity_dates():
     assert not accreditation.is_active(datetime.date(2026, 1, 1))
     assert accreditation.is_active(datetime.date(2024, 12, 31))
     assert mode().code == Mode.RESIDENCY
+
+
+@pytest.mark.parametrize(
+    ("months", "start", "end"),
+    [
+        (48, datetime.date(2026, 10, 1), datetime.date(2030, 9, 30)),
+        (42, datetime.date(2027, 1, 1), datetime.date(2030, 6, 30)),
+        (60, datetime.date(2028, 2, 29), datetime.date(2033, 2, 27)),
+    ],
+)
+def test_the_planned_end_is_proposed_from_the_programmes_duration(months, start, end):
+    assert Programme(duration_months=months).planned_end_from(start) == end
