@@ -156,6 +156,12 @@ STORAGES = {
     },
 }
 
+# Uploads: PDF/JPG only, at most this size, scanned by clamd when configured.
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
+CLAMD_HOST = env_str("CLAMD_HOST", "")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("REDIS_URL"):
     CACHES = {

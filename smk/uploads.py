@@ -6,14 +6,13 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from smk.scanning import get_scanner
+
 #: Magic bytes of the accepted types and the file-name endings each may carry.
 SIGNATURES = {
     "application/pdf": (b"%PDF-", (".pdf",)),
     "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
 }
-
-#: The EICAR anti-virus test string: every scanner must refuse a file containing it.
-EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
 def max_upload_bytes() -> int:
@@ -48,7 +47,14 @@ def validate_document(upload) -> str:
             code="wrong_type",
         )
     upload.seek(0)
-    if EICAR in upload.read():
+    result = get_scanner().scan(upload.read())
+    upload.seek(0)
+    if result.error:
+        raise ValidationError(
+            _("Nie udało się teraz sprawdzić pliku skanerem bezpieczeństwa — spróbuj później."),
+            code="scan_failed",
+        )
+    if not result.clean:
         raise ValidationError(
             _(
                 "Plik został odrzucony przez skaner bezpieczeństwa "
@@ -56,5 +62,4 @@ def validate_document(upload) -> str:
             ),
             code="malware",
         )
-    upload.seek(0)
     return content_type
