@@ -245,7 +245,8 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
 
-    number = factory.Sequence(lambda n: f"SK/2026/14/{n:05d}")
+    # A prefix real numbering never uses, so factory numbers cannot collide with it.
+    number = factory.Sequence(lambda n: f"SK/TEST/{n:06d}")
     application = factory.SubFactory(
         ApplicationFactory,
         voivodeship=factory.SelfAttribute("..voivodeship"),

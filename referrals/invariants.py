@@ -1,0 +1,139 @@
+"""What must always be true of referrals, places, the register and the history.
+
+``find_violations()`` returns readable lines (empty when all is well); the
+``check_invariants`` command prints them and exits non-zero. Each check is a few aggregate
+queries, so it runs on national-scale data too.
+"""
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+
+from reference.models import Accreditation
+from referrals.models import HOLDING_PLACE, DecidedBy, Referral, ReferralStatus
+from registry.models import EKS, EntryKind, RegisterEntry
+from smk.models import Event
+
+S = ReferralStatus
+
+
+def places_never_overbooked() -> list[str]:
+    problems = []
+    held = {
+        (unit, field): n
+        for unit, field, n in Referral.objects.filter(status__in=HOLDING_PLACE)
+        .values("unit_id", "field_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "field_id", "n")
+    }
+    for accreditation in Accreditation.objects.active().select_related("unit", "field"):
+        n = held.get((accreditation.unit_id, accreditation.field_id), 0)
+        if n > accreditation.places:
+            problems.append(
+                f"Akredytacja {accreditation.pk} ({accreditation}): zajętych miejsc {n}, "
+                f"a miejsc jest {accreditation.places}."
+            )
+    missing_unit = Referral.objects.filter(status__in=HOLDING_PLACE, unit__isnull=True).count()
+    if missing_unit:
+        problems.append(f"Skierowania zajmujące miejsce bez jednostki: {missing_unit}.")
+    return problems
+
+
+def started_have_one_eks_and_one_start_entry() -> list[str]:
+    problems = []
+    started = Referral.objects.filter(status=S.STARTED)
+    no_eks = started.filter(eks__isnull=True).values_list("number", flat=True)
+    problems += [f"Skierowanie {n}: Specjalizacja rozpoczęta bez EKS." for n in no_eks]
+    bad_entries = (
+        started.annotate(
+            starts=Count("register_entries", filter=Q(register_entries__kind=EntryKind.START))
+        )
+        .exclude(starts=1)
+        .values_list("number", "starts")
+    )
+    problems += [
+        f"Skierowanie {n}: Specjalizacja rozpoczęta z {k} wpisami rozpoczęcia (powinien być 1)."
+        for n, k in bad_entries
+    ]
+    stray_eks = EKS.objects.exclude(referral__status=S.STARTED).values_list("number", flat=True)
+    problems += [f"EKS {n} należy do skierowania, które nie jest rozpoczęte." for n in stray_eks]
+    return problems
+
+
+def strike_offs_match_final_non_commencements() -> list[str]:
+    problems = []
+    office_decided = Referral.objects.filter(
+        status=S.NOT_STARTED, decided_by_kind=DecidedBy.OFFICE
+    ).exclude(register_entries__kind=EntryKind.STRIKE_OFF)
+    problems += [
+        f"Skierowanie {n}: niepodjęcie szkolenia przez Urząd bez wpisu o skreśleniu."
+        for n in office_decided.values_list("number", flat=True)
+    ]
+    stray = RegisterEntry.objects.filter(kind=EntryKind.STRIKE_OFF).exclude(
+        referral__status=S.NOT_STARTED
+    )
+    problems += [
+        f"Wpis {n}: skreślenie dla skierowania, które nie ma statusu Specjalizacja nierozpoczęta."
+        for n in stray.values_list("number", flat=True)
+    ]
+    return problems
+
+
+def numbers_unique() -> list[str]:
+    problems = []
+    for model, label in ((Referral, "skierowania"), (RegisterEntry, "wpisu"), (EKS, "EKS")):
+        duplicates = model.objects.values("number").annotate(n=Count("pk")).filter(n__gt=1)
+        problems += [f"Numer {label} {d['number']} występuje {d['n']} razy." for d in duplicates]
+    return problems
+
+
+def history_complete_and_ordered() -> list[str]:
+    """Each referral's events, oldest first, start with its creation, chain old → new status
+    without gaps and end in the referral's current status."""
+    problems = []
+    referral_type = ContentType.objects.get_for_model(Referral)
+    current = dict(Referral.objects.values_list("pk", "status").iterator())
+    chains: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    events = (
+        Event.objects.filter(target_type=referral_type)
+        .order_by("target_id", "created_at", "pk")
+        .values_list("target_id", "action", "old_status", "new_status")
+        .iterator(chunk_size=5000)
+    )
+    for target_id, action, old, new in events:
+        chains[target_id].append((action, old, new))
+    for pk, status in current.items():
+        chain = chains.get(pk)
+        if not chain:
+            problems.append(f"Skierowanie #{pk}: brak historii.")
+            continue
+        if not chain[0][0].startswith("referral.created"):
+            problems.append(f"Skierowanie #{pk}: historia nie zaczyna się od utworzenia.")
+        previous = chain[0][2]
+        for action, old, new in chain[1:]:
+            if old != previous:
+                problems.append(
+                    f"Skierowanie #{pk}: zdarzenie {action} zaczyna od statusu „{old}”, "
+                    f"a poprzednie skończyło na „{previous}”."
+                )
+            previous = new
+        if previous != status:
+            problems.append(
+                f"Skierowanie #{pk}: historia kończy się statusem „{previous}”, "
+                f"a skierowanie ma „{status}”."
+            )
+    return problems
+
+
+CHECKS = [
+    ("Miejsca szkoleniowe", places_never_overbooked),
+    ("EKS i wpisy rozpoczęcia", started_have_one_eks_and_one_start_entry),
+    ("Skreślenia", strike_offs_match_final_non_commencements),
+    ("Unikalne numery", numbers_unique),
+    ("Historia skierowań", history_complete_and_ordered),
+]
+
+
+def find_violations() -> dict[str, list[str]]:
+    return {name: problems for name, check in CHECKS if (problems := check())}

@@ -1,0 +1,81 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from referrals import services
+from referrals.models import Referral, ReferralStatus
+from tests.factories import AccreditationFactory, ReferralFactory, mode
+from tests.referrals.test_state_machine import referral_in, run, setting  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def check(capsys):
+    try:
+        call_command("check_invariants")
+    except CommandError as error:
+        return False, capsys.readouterr().out + str(error)
+    return True, capsys.readouterr().out
+
+
+def test_data_made_by_the_services_satisfies_every_invariant(setting, capsys):  # noqa: F811
+    run("assign", _created(setting, ReferralStatus.DRAFT), setting)
+    issued = _created(setting, ReferralStatus.ISSUED)
+    run("accept", issued, setting, "staff")
+    rejected = _created(setting, ReferralStatus.ISSUED)
+    run("reject", rejected, setting, "staff")
+    ok, report = check(capsys)
+    assert ok, report
+    assert "Wszystkie niezmienniki są spełnione" in report
+
+
+def _created(setting, status):  # noqa: F811
+    """A referral in ``status`` with a creation event, as the closing would have made it."""
+    from smk.audit import log_event
+
+    referral = referral_in(setting, status)
+    log_event(referral, "referral.created", new_status=ReferralStatus.DRAFT)
+    if status != ReferralStatus.DRAFT:
+        log_event(referral, "referral.sent", old_status=ReferralStatus.DRAFT, new_status=status)
+    return referral
+
+
+def test_overbooking_is_reported_with_the_accreditation(capsys):
+    accreditation = AccreditationFactory(places=1)
+    for _ in range(2):
+        ReferralFactory(
+            unit=accreditation.unit,
+            field=accreditation.field,
+            mode=mode(),
+            status=ReferralStatus.ASSIGNED,
+        )
+    ok, report = check(capsys)
+    assert not ok
+    assert "zajętych miejsc 2, a miejsc jest 1" in report
+
+
+def test_a_started_referral_without_eks_is_reported(setting, capsys):  # noqa: F811
+    referral = _created(setting, ReferralStatus.STARTED)
+    ok, report = check(capsys)
+    assert not ok
+    assert f"Skierowanie {referral.number}: Specjalizacja rozpoczęta bez EKS" in report
+
+
+def test_a_history_that_skips_a_status_is_reported(setting, capsys):  # noqa: F811
+    referral = referral_in(setting, ReferralStatus.ASSIGNED)
+    from smk.audit import log_event
+
+    log_event(referral, "referral.created", new_status=ReferralStatus.DRAFT)
+    ok, report = check(capsys)
+    assert not ok
+    assert "historia kończy się statusem" in report
+
+
+def test_office_non_commencement_without_strike_off_is_reported(setting, capsys):  # noqa: F811
+    from referrals.models import DecidedBy
+
+    referral_in(setting, ReferralStatus.NOT_STARTED, decided_by=DecidedBy.OFFICE)
+    ok, report = check(capsys)
+    assert not ok
+    assert "bez wpisu o skreśleniu" in report
+    assert Referral.objects.count() == 1
+    assert services  # the services module is what keeps these true in real use
