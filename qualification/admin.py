@@ -8,6 +8,7 @@ from qualification.models import (
     SlotList,
     SlotListItem,
 )
+from qualification.services.procedures import open_session
 
 
 @admin.register(Session)
@@ -23,6 +24,12 @@ class SessionAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name"]
 
+    def save_model(self, request, obj, form, change):
+        """Every voivodeship runs its own procedure in every session (SPEC §3): saving a
+        session gives each one a procedure and a draft slot list if it has none yet."""
+        super().save_model(request, obj, form, change)
+        open_session(obj)
+
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
@@ -33,8 +40,19 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 class SlotListItemInline(admin.TabularInline):
+    """Places can be changed only while the list is a draft, here as on the office's screen."""
+
     model = SlotListItem
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return (obj is None or obj.is_editable) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.is_editable) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.is_editable) and super().has_delete_permission(request, obj)
 
 
 @admin.register(SlotList)

@@ -1,4 +1,4 @@
-from qualification.views import applications, procedures, rankings, slot_lists
+from qualification.views import applications, manual, procedures, rankings, slot_lists
 
 app_name = "qualification"
 
@@ -7,4 +7,5 @@ urlpatterns = (
     + slot_lists.urlpatterns
     + applications.urlpatterns
     + rankings.urlpatterns
+    + manual.urlpatterns
 )

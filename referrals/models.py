@@ -90,8 +90,9 @@ class ReferralQuerySet(ScopedQuerySet):
     unit_lookup = "unit_id"
 
     def for_unit(self, unit_id):
-        # A unit sees only what was sent to it; a withdrawn referral is back in Wersja robocza.
-        return super().for_unit(unit_id).filter(status__in=VISIBLE_TO_UNIT)
+        # A unit sees only what was sent to it: a withdrawn referral is back in Wersja robocza
+        # (and its sent_at cleared); one closed by the office before sending never was sent.
+        return super().for_unit(unit_id).filter(status__in=VISIBLE_TO_UNIT, sent_at__isnull=False)
 
     def holding_place(self):
         return self.filter(status__in=HOLDING_PLACE)

@@ -107,7 +107,7 @@ def active_accreditation(unit_id: int, field_id: int) -> Accreditation | None:
     return Accreditation.objects.active().filter(unit_id=unit_id, field_id=field_id).first()
 
 
-def _validate(referral: Referral, changes: Changes) -> None:
+def validate_changes(referral: Referral, changes: Changes) -> None:
     """Refuse values the screens would never offer (tampered forms) and bad dates."""
     errors = {}
     if changes.unit is not None and (
@@ -148,7 +148,7 @@ def _apply(referral: Referral, changes: Changes | None) -> dict:
                 "lub Przydzielone."
             )
         )
-    _validate(referral, changes)
+    validate_changes(referral, changes)
     changed = {}
     for name in ("unit", "programme", "planned_start", "planned_end"):
         if name not in changes.fields:

@@ -35,11 +35,11 @@ def menu_for(request):
     items = []
     for entry in sorted(entries, key=lambda e: e.order):
         url = reverse(entry.url_name)
-        items.append(
-            {
-                "label": entry.label,
-                "url": url,
-                "current": request.path.startswith(entry.section or url),
-            }
-        )
+        items.append({"label": entry.label, "url": url, "section": entry.section or url})
+    # Only the most specific section containing the page is the current one
+    # ("/skierowania/do-obsluzenia/" wins over "/skierowania/").
+    matching = [item for item in items if request.path.startswith(item["section"])]
+    current = max(matching, key=lambda item: len(item["section"]), default=None)
+    for item in items:
+        item["current"] = item is current
     return items

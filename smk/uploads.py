@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from smk.scanning import get_scanner
+from smk.scanning import EICAR, get_scanner
+
+__all__ = ["EICAR", "SIGNATURES", "max_upload_bytes", "sniff_content_type", "validate_document"]
 
 #: Magic bytes of the accepted types and the file-name endings each may carry.
 SIGNATURES = {

@@ -15,5 +15,7 @@ urlpatterns = [
     path("moje-konto/", include("accounts.urls")),
     path("jednostki/", include("reference.urls")),
     path("postepowanie/", include("qualification.urls")),
+    path("skierowania/", include("referrals.urls")),
+    path("rejestr/", include("registry.urls")),
     path("admin/", admin.site.urls),
 ]

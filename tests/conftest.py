@@ -12,8 +12,8 @@ def pytest_collection_modifyitems(config, items):
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(
-        reason="needs PostgreSQL: set DATABASE_URL=postgres://… (SQLite has no row locks "
-        "and serialises writers, so this race cannot happen there)"
+        reason="needs PostgreSQL: set DATABASE_URL=postgres://… (row locks, real concurrency "
+        "and database triggers are what this test checks; SQLite has none of them)"
     )
     for item in items:
         if "postgres" in item.keywords:

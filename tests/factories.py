@@ -22,7 +22,7 @@ from qualification.models import (
     Stage,
 )
 from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
-from referrals.models import Referral
+from referrals.models import VISIBLE_TO_UNIT, Referral, ReferralStatus
 
 _nip_counter = itertools.count(1)
 _regon_counter = itertools.count(1)
@@ -257,6 +257,11 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     voivodeship = factory.LazyFunction(lambda: voivodeship("mazowieckie"))
     field = factory.SubFactory(FieldFactory)
     mode = factory.LazyFunction(mode)
+    # Referrals in a status a unit can see were sent to it.
+    sent_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status in VISIBLE_TO_UNIT else None
+    )
+    status = ReferralStatus.DRAFT
 
 
 def person_with_role(role: str, *, email: str | None = None, **profile_kwargs) -> User:

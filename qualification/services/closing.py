@@ -235,12 +235,19 @@ def close_procedure(procedure_id: int, *, user, profile) -> ClosingResult:
 
 
 def _transition(procedure_id: int, method: str, action: str, *, user, profile) -> Procedure:
-    procedure = Procedure.objects.select_for_update().get(pk=procedure_id)
-    transition = getattr(procedure, method)
     from django_fsm import can_proceed
 
+    from qualification.services.procedures import stage_transition_obstacles
+
+    procedure = Procedure.objects.select_for_update().select_related("session").get(pk=procedure_id)
+    transition = getattr(procedure, method)
     if not can_proceed(transition):
-        raise ProcedureError(_("Tej czynności nie można wykonać na obecnym etapie postępowania."))
+        # The specific reason, worked out under the lock (the page may have been stale).
+        obstacles = stage_transition_obstacles(procedure, method)
+        raise ProcedureError(
+            " ".join(str(o) for o in obstacles)
+            or _("Tej czynności nie można wykonać na obecnym etapie postępowania.")
+        )
     old_stage = procedure.stage
     transition()
     procedure.save()

@@ -1,13 +1,26 @@
 import pytest
 from playwright.sync_api import expect
 
+OFFICE_MENU = [
+    "Do obsłużenia",
+    "Postępowanie kwalifikacyjne",
+    "Skierowania na specjalizację",
+    "Rejestr",
+    "Jednostki szkoleniowe",
+    "Moje konto",
+]
 MENUS = {
     "admin@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
-    "uw.mazowieckie@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
-    "wojewoda.mazowieckie@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
-    "uw.malopolskie@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
-    "jednostka@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
-    "diagnosta@smk.local": ["Moje konto"],
+    "uw.mazowieckie@smk.local": OFFICE_MENU,
+    "wojewoda.mazowieckie@smk.local": OFFICE_MENU,
+    "uw.malopolskie@smk.local": OFFICE_MENU,
+    "jednostka@smk.local": [
+        "Skierowania do jednostki",
+        "Rejestr",
+        "Jednostki szkoleniowe",
+        "Moje konto",
+    ],
+    "diagnosta@smk.local": ["Listy miejsc szkoleniowych", "Moje konto"],
 }
 
 

@@ -53,6 +53,9 @@ def test_the_orm_refuses_to_change_or_delete_register_entries(entry):
 )
 def test_the_database_refuses_raw_sql_changes_too(request, table, fixture, statement):
     row = request.getfixturevalue(fixture)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement.format(table=table), [row.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement.format(table=table), [row.pk])

@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from qualification import demo as qualification_demo
 from reference import demo as reference_demo
+from referrals import demo as referrals_demo
 
 
 class Command(BaseCommand):
@@ -14,7 +16,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             reference_demo.seed()
             accounts_demo.seed()
+        # Outside the block above: the qualification services it calls (closing a procedure)
+        # are durable transactions of their own.
+        qualification = qualification_demo.seed()
+        referrals = referrals_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(str(qualification))
+        if referrals:
+            self.stdout.write(f"Referrals moved through every status: {referrals}.")
         self.stdout.write(f"Demo accounts (password for all: {accounts_demo.DEMO_PASSWORD}):")
         for email, _first, _last, description, _profiles in accounts_demo.DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<34} {description}")

@@ -1,0 +1,261 @@
+"""Forms of the office's application screens: formal evaluation, points, the points file."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qualification.models import FormalEvaluation
+from qualification.services.evaluation import (
+    POINTS_INPUT_FIELDS,
+    PointsRow,
+    by_line,
+    points_import_problems,
+    row_error,
+)
+
+MAX_POINTS = Decimal("999.99")
+MAX_EMPLOYMENT_YEARS = 60
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+#: At most this many row errors are listed; the rest are counted.
+MAX_LISTED_ERRORS = 100
+
+#: Columns of the points file and the form fields they fill.
+CSV_COLUMNS = {
+    "numer_wniosku": "number",
+    "staz_pracy_lata": "employment_years",
+    "punkty_publikacje": "points_publications",
+    "punkty_kursy": "points_courses",
+    "punkty_inne": "points_other",
+}
+CSV_HEADER = list(CSV_COLUMNS)
+
+
+class VersionedForm(forms.Form):
+    """Carries the row version the form was shown with (stale-form detection)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class FormalEvaluationForm(VersionedForm):
+    formal_evaluation = forms.ChoiceField(
+        label=gettext_lazy("Ocena formalna"),
+        choices=FormalEvaluation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Wybierz ocenę: pozytywna albo negatywna.")},
+    )
+    formal_reason = forms.CharField(
+        label=gettext_lazy("Uzasadnienie"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=gettext_lazy("Wymagane przy ocenie negatywnej."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        reason = (cleaned.get("formal_reason") or "").strip()
+        cleaned["formal_reason"] = reason
+        if cleaned.get("formal_evaluation") == FormalEvaluation.NEGATIVE and not reason:
+            self.add_error(
+                "formal_reason", _("Podaj uzasadnienie — jest wymagane przy ocenie negatywnej.")
+            )
+        return cleaned
+
+
+class PointsField(forms.DecimalField):
+    """Points ≥ 0 with at most two decimals; a comma or a dot before the decimals."""
+
+    default_error_messages = {
+        "required": gettext_lazy("Podaj liczbę punktów (0, jeśli nie przysługują)."),
+        "invalid": gettext_lazy("Podaj liczbę, np. 2,5."),
+        "min_value": gettext_lazy("Liczba punktów nie może być ujemna."),
+        "max_value": gettext_lazy("Za duża liczba punktów — najwyżej 999,99."),
+        "max_decimal_places": gettext_lazy("Podaj najwyżej dwie cyfry po przecinku."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_value", MAX_POINTS)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\N{NO-BREAK SPACE}", "").replace(" ", "")
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
+class YearsField(forms.IntegerField):
+    """Whole years; takes "5.0" and also "5,0", which a spreadsheet may write."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+class PointsComponentsForm(forms.Form):
+    """The components the clerk enters; employment points and the total are computed."""
+
+    employment_years = YearsField(
+        label=gettext_lazy("Staż pracy w laboratorium (pełne lata)"),
+        min_value=0,
+        max_value=MAX_EMPLOYMENT_YEARS,
+        help_text=gettext_lazy("Punkty za staż: 3 lata — 5, 5 lat — 10, 10 lat — 15."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": gettext_lazy("Podaj staż pracy w latach (0, jeśli brak)."),
+            "invalid": gettext_lazy("Podaj pełną liczbę lat, np. 5."),
+            "min_value": gettext_lazy("Staż pracy nie może być ujemny."),
+            "max_value": gettext_lazy("Za duży staż pracy — najwyżej %(limit_value)s lat."),
+        },
+    )
+    points_publications = PointsField(label=gettext_lazy("Punkty za publikacje"))
+    points_courses = PointsField(label=gettext_lazy("Punkty za kursy i szkolenia"))
+    points_other = PointsField(label=gettext_lazy("Inne punkty"))
+
+
+class PointsForm(VersionedForm, PointsComponentsForm):
+    field_order = [*POINTS_INPUT_FIELDS, "version"]
+
+
+class PointsImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Plik CSV z punktacją"),
+        help_text=gettext_lazy(
+            "Plik CSV w kodowaniu UTF-8, rozdzielany średnikami lub przecinkami, najwyżej 2 MB. "
+            "Pierwszy wiersz to nagłówek: "
+            "numer_wniosku;staz_pracy_lata;punkty_publikacje;punkty_kursy;punkty_inne."
+        ),
+        error_messages={"required": gettext_lazy("Wybierz plik CSV z punktacją.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, procedure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.rows: list[PointsRow] = []
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("Plik jest za duży (%(size)s) — najwyżej 2 MB.")
+                % {"size": _megabytes(upload.size)},
+                code="too_large",
+            )
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                _(
+                    "Plik nie jest zapisany w kodowaniu UTF-8. W arkuszu wybierz „Zapisz jako” "
+                    "→ „CSV UTF-8 (rozdzielany przecinkami)”."
+                ),
+                code="encoding",
+            ) from None
+        rows, errors = read_points_csv(text)
+        if rows:
+            errors += points_import_problems(self.procedure, rows)
+        if errors:
+            raise ValidationError(_listed(errors), code="rows")
+        if not rows:
+            raise ValidationError(_("Plik nie zawiera żadnego wiersza z punktacją."), code="empty")
+        self.rows = rows
+        return upload
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def _listed(errors: list[tuple[int, str]]) -> list[str]:
+    messages = [message for _line, message in sorted(errors, key=by_line)]
+    if len(messages) > MAX_LISTED_ERRORS:
+        rest = len(messages) - MAX_LISTED_ERRORS
+        more = _("…i %(n)d kolejnych błędów.") % {"n": rest}
+        messages = [*messages[:MAX_LISTED_ERRORS], more]
+    return messages
+
+
+def _delimiter(header_line: str) -> str:
+    """``;`` or ``,``: sniffed from the header line, which holds no decimal commas."""
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=";,").delimiter
+    except csv.Error:
+        return ";" if header_line.count(";") >= header_line.count(",") else ","
+
+
+def read_points_csv(text: str) -> tuple[list[PointsRow], list[tuple[int, str]]]:
+    """Parse a points file: the well-formed rows and (row number, message) for the others.
+
+    Row numbers are those a spreadsheet shows: the header is row 1. Empty rows are skipped.
+    """
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if not first:
+        return [], [(0, _("Plik jest pusty."))]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    try:
+        header = next(reader)
+        while not any(cell.strip() for cell in header):
+            header = next(reader)
+    except (StopIteration, csv.Error):
+        return [], [(0, _("Nie udało się odczytać nagłówka pliku."))]
+    names = [cell.strip().lower() for cell in header]
+    if sorted(names) != sorted(CSV_HEADER):
+        return [], [
+            (
+                0,
+                _("Nagłówek pliku musi zawierać dokładnie kolumny: %(expected)s.")
+                % {"expected": ";".join(CSV_HEADER)},
+            )
+        ]
+    rows, errors = [], []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(names):
+                errors.append(
+                    row_error(
+                        line,
+                        _("oczekiwano %(expected)d kolumn, jest %(found)d.")
+                        % {"expected": len(names), "found": len(cells)},
+                    )
+                )
+                continue
+            row, row_errors = _read_row(line, dict(zip(names, cells, strict=True)))
+            if row is None:
+                errors.extend(row_errors)
+            else:
+                rows.append(row)
+    except csv.Error as error:
+        errors.append(row_error(reader.line_num, _("niepoprawny format CSV (%s).") % error))
+    return rows, errors
+
+
+def _read_row(line: int, cells: dict[str, str]):
+    number = cells["numer_wniosku"].strip()
+    data = {CSV_COLUMNS[column]: value.strip() for column, value in cells.items()}
+    form = PointsComponentsForm(data=data)
+    errors = []
+    if not number:
+        errors.append(row_error(line, _("brak numeru wniosku (kolumna numer_wniosku).")))
+    if not form.is_valid():
+        columns = {field: column for column, field in CSV_COLUMNS.items()}
+        for field, messages in form.errors.items():
+            for message in messages:
+                errors.append(row_error(line, f"{columns[field]} — {message}"))
+    if errors:
+        return None, errors
+    return PointsRow(line=line, number=number, **form.cleaned_data), []

@@ -1,0 +1,87 @@
+import django_filters
+from django.db.models import Q
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from qualification.models import Session
+from reference.models import Field, Mode, TrainingUnit
+from referrals.models import ReferralStatus
+from smk.scoping import scoped
+
+#: The search parameter that picks a session; present but empty means every session.
+SESSION_PARAM = "session"
+
+
+def newest_session(referrals):
+    """The newest session with referrals among ``referrals``, else the newest session at all."""
+    sessions = Session.objects.newest_first()
+    return sessions.filter(pk__in=referrals.values("session_id")).first() or sessions.first()
+
+
+def _units_in_scope(request):
+    return scoped(TrainingUnit, request).order_by("name", "pk")
+
+
+class ReferralFilter(django_filters.FilterSet):
+    """Wyszukiwarka of the referral list (seed 000 §5.1).
+
+    Without a ``session`` parameter the list shows the newest session (the default of the
+    seed); ``session=`` (empty, what "Wyczyść kryteria wyszukiwania" sends) shows every session.
+    """
+
+    number = django_filters.CharFilter(
+        label=_("Numer skierowania"), field_name="number", lookup_expr="icontains"
+    )
+    application_number = django_filters.CharFilter(
+        label=_("Numer wniosku"), field_name="application__number", lookup_expr="icontains"
+    )
+    name = django_filters.CharFilter(label=_("Imię i nazwisko"), method="filter_name")
+    pesel = django_filters.CharFilter(label=_("PESEL"), method="filter_pesel")
+    field = django_filters.ModelChoiceFilter(
+        label=_("Dziedzina medycyny laboratoryjnej"),
+        queryset=Field.objects.order_by("name"),
+        empty_label=_("wszystkie"),
+    )
+    mode = django_filters.ModelChoiceFilter(
+        label=_("Tryb"), queryset=Mode.objects.order_by("name"), empty_label=_("wszystkie")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ReferralStatus.choices, empty_label=_("wszystkie")
+    )
+    # A unit of another voivodeship is not a valid choice: the form refuses it.
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Jednostka szkoleniowa"), queryset=_units_in_scope, empty_label=_("wszystkie")
+    )
+    session = django_filters.ModelChoiceFilter(
+        label=_("Sesja"),
+        queryset=Session.objects.newest_first(),
+        empty_label=_("wszystkie sesje"),
+    )
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        #: The session applied because the search did not name one (None once it did).
+        self.default_session = None
+        if SESSION_PARAM not in data:
+            self.default_session = newest_session(queryset)
+            data[SESSION_PARAM] = self.default_session.pk if self.default_session else ""
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    @property
+    def applied_session(self):
+        """The session the list is limited to, or None for every session."""
+        if self.default_session is not None:
+            return self.default_session
+        return self.form.cleaned_data.get(SESSION_PARAM) if self.is_valid() else None
+
+    def filter_name(self, queryset, name, value):
+        # Every word must appear in the first or the last name, in any order.
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(application__first_name__icontains=word)
+                | Q(application__last_name__icontains=word)
+            )
+        return queryset
+
+    def filter_pesel(self, queryset, name, value):
+        return queryset.filter(application__pesel="".join(value.split()))

@@ -1,0 +1,5 @@
+from referrals.views import dashboard, form, list, unit
+
+app_name = "referrals"
+
+urlpatterns = list.urlpatterns + form.urlpatterns + unit.urlpatterns + dashboard.urlpatterns

@@ -1,0 +1,138 @@
+"""Skierowania na specjalizację: the office's referral list and its CSV export (seed 000 §5.1)."""
+
+import csv
+
+from django.db.models import F
+from django.http import StreamingHttpResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import View
+from django_filters.views import FilterMixin, FilterView
+
+from accounts.models import VOIVODESHIP_ROLES
+from accounts.permissions import RoleRequiredMixin
+from referrals.filters import ReferralFilter
+from referrals.models import Referral
+from smk.scoping import scoped
+
+#: The list's columns (seed 000 §5.1), also the start of the CSV header.
+COLUMNS = (
+    _("Numer skierowania"),
+    _("Numer wniosku"),
+    _("Imię i nazwisko Diagnosty"),
+    _("Dziedzina medycyny laboratoryjnej"),
+    _("Tryb"),
+    _("Jednostka szkoleniowa"),
+    _("Status"),
+)
+
+#: Where the list keeps its URL with the search criteria, for the referral form's way back.
+LIST_URL_SESSION_KEY = "referral_list_url"
+
+
+class ReferralSearchMixin(RoleRequiredMixin, FilterMixin):
+    """The office's referrals, searched by :class:`ReferralFilter`, in ranking order."""
+
+    roles = tuple(VOIVODESHIP_ROLES)
+    filterset_class = ReferralFilter
+
+    def get_queryset(self):
+        return (
+            scoped(Referral, self.request)
+            .select_related("application", "field", "mode", "unit", "session")
+            .order_by(
+                F("application__points").desc(nulls_last=True),
+                F("application__study_result").desc(nulls_last=True),
+                "number",
+            )
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        # Always bound: the filterset fills in the default session when none is asked for.
+        kwargs["data"] = self.request.GET
+        return kwargs
+
+
+class ReferralListView(ReferralSearchMixin, FilterView):
+    template_name = "referrals/list/referral_list.html"
+    paginate_by = 25
+    context_object_name = "referrals"
+
+    def get(self, request, *args, **kwargs):
+        # The referral form returns here with the same criteria ("Anuluj", the link at the top).
+        request.session[LIST_URL_SESSION_KEY] = request.get_full_path()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = COLUMNS
+        context["list_url"] = self.request.get_full_path()
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["csv_query"] = query.urlencode()
+        return context
+
+
+def _cell(value) -> str:
+    """A CSV cell as text; a leading =, +, -, @ would make a spreadsheet run a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _decimal(value) -> str:
+    return "" if value is None else number_format(value, decimal_pos=2)
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+class ReferralCsvView(ReferralSearchMixin, View):
+    """The filtered list, every page of it, as CSV for Polish Excel (UTF-8 with BOM, ';')."""
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        referrals = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        filename = f"skierowania-{timezone.localdate():%Y-%m-%d}.csv"
+        response = StreamingHttpResponse(
+            _csv_lines(self._header(), referrals), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def _header(self):
+        return [str(label) for label in (*COLUMNS, _("Sesja"), _("Punkty"), _("Wynik studiów"))]
+
+
+def _csv_lines(header, referrals):
+    """One line at a time, the rows read in chunks: memory stays flat however many rows."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow(header)
+    for referral in referrals.iterator(chunk_size=500):
+        application = referral.application
+        yield writer.writerow(
+            [
+                _cell(referral.number),
+                _cell(application.number),
+                _cell(application.applicant_name),
+                _cell(referral.field.name),
+                _cell(referral.mode.name),
+                _cell(referral.unit.name if referral.unit else ""),
+                _cell(referral.get_status_display()),
+                _cell(referral.session.name),
+                _decimal(application.points),
+                _decimal(application.study_result),
+            ]
+        )
+
+
+urlpatterns = [
+    path("", ReferralListView.as_view(), name="referral_list"),
+    path("eksport.csv", ReferralCsvView.as_view(), name="referral_list_csv"),
+]
