@@ -1,12 +1,29 @@
+import datetime
+
 import django_filters
+from django.db import models
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qualification.models import Session
 from reference.models import Field, Mode, TrainingUnit
-from referrals.models import ReferralStatus
+from referrals.models import HOLDING_PLACE, DecidedBy, ReferralStatus
+from registry.models import EntryKind
 from smk.scoping import scoped
+
+#: A referral sent to a unit longer ago than this is overdue for the unit's decision.
+DECISION_OVERDUE_AFTER = datetime.timedelta(days=14)
+
+
+class Attention(models.TextChoices):
+    """Lists the "Do obsłużenia" dashboard links to."""
+
+    OVERDUE = "czeka-ponad-14-dni", _("czeka na decyzję jednostki ponad 14 dni")
+    TO_REGISTER = "do-wpisu-do-rejestru", _("niepodjęcie zgłoszone przez jednostkę — do wpisu")
+    HOLDING = "zajmuje-miejsce", _("zajmuje miejsce szkoleniowe")
+
 
 #: The search parameter that picks a session; present but empty means every session.
 SESSION_PARAM = "session"
@@ -57,6 +74,12 @@ class ReferralFilter(django_filters.FilterSet):
         queryset=Session.objects.newest_first(),
         empty_label=_("wszystkie sesje"),
     )
+    attention = django_filters.ChoiceFilter(
+        label=_("Wymaga działania"),
+        choices=Attention.choices,
+        empty_label=_("wszystkie"),
+        method="filter_attention",
+    )
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         data = data.copy() if data is not None else QueryDict(mutable=True)
@@ -81,6 +104,20 @@ class ReferralFilter(django_filters.FilterSet):
                 Q(application__first_name__icontains=word)
                 | Q(application__last_name__icontains=word)
             )
+        return queryset
+
+    def filter_attention(self, queryset, name, value):
+        if value == Attention.OVERDUE:
+            return queryset.filter(
+                status=ReferralStatus.ISSUED,
+                sent_at__lt=timezone.now() - DECISION_OVERDUE_AFTER,
+            )
+        if value == Attention.TO_REGISTER:
+            return queryset.filter(
+                status=ReferralStatus.NOT_STARTED, decided_by_kind=DecidedBy.UNIT
+            ).exclude(register_entries__kind=EntryKind.STRIKE_OFF)
+        if value == Attention.HOLDING:
+            return queryset.filter(status__in=HOLDING_PLACE)
         return queryset
 
     def filter_pesel(self, queryset, name, value):

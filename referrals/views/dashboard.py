@@ -7,7 +7,6 @@ training places per field. Every figure links to the referral list filtered to m
 session). A fixed number of queries, however many referrals there are.
 """
 
-import datetime
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Sum
@@ -18,13 +17,11 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.permissions import role_required
 from reference.models import Accreditation
-from referrals.filters import SESSION_PARAM, newest_session
+from referrals.filters import DECISION_OVERDUE_AFTER, SESSION_PARAM, Attention, newest_session
 from referrals.models import DecidedBy, Referral, ReferralStatus
 from registry.models import EntryKind, RegisterEntry
 from smk.scoping import scoped
 
-#: A referral sent to a unit longer ago than this is overdue for the unit's decision.
-DECISION_OVERDUE_AFTER = datetime.timedelta(days=14)
 #: Rows shown in each list on the dashboard; the link to the referral list shows them all.
 LIST_LIMIT = 50
 
@@ -118,7 +115,9 @@ def free_places_per_field(request) -> list[dict]:
             "places": row["total_places"],
             "held": row["total_held"],
             "free": row["total_free"],
-            "referrals_url": referral_list_url(field=row["field_id"]),
+            "referrals_url": referral_list_url(
+                field=row["field_id"], attention=Attention.HOLDING.value
+            ),
             "units_url": f"{units_url}?{urlencode({'field': row['field_id']})}",
         }
         for row in rows
@@ -141,10 +140,10 @@ def dashboard(request):
             "overdue": overdue,
             "overdue_total": overdue_total,
             "overdue_days": DECISION_OVERDUE_AFTER.days,
-            "overdue_url": referral_list_url(status=ReferralStatus.ISSUED.value),
+            "overdue_url": referral_list_url(attention=Attention.OVERDUE.value),
             "not_registered": not_registered,
             "not_registered_total": not_registered_total,
-            "not_registered_url": referral_list_url(status=ReferralStatus.NOT_STARTED.value),
+            "not_registered_url": referral_list_url(attention=Attention.TO_REGISTER.value),
             "fields": free_places_per_field(request),
         },
     )

@@ -148,7 +148,7 @@ def test_referrals_waiting_for_the_unit_more_than_14_days_are_listed_longest_fir
         application__last_name="Nowak",
     )
     fifteen_days = referral(newer, S.ISSUED, unit=unit_mazowieckie, sent_at=days_ago(15))
-    thirteen_days = referral(newer, S.ISSUED, unit=unit_mazowieckie, sent_at=days_ago(13))
+    referral(newer, S.ISSUED, unit=unit_mazowieckie, sent_at=days_ago(13))  # not overdue yet
     referral(newer, S.STARTED, unit=unit_mazowieckie, sent_at=days_ago(40))
     client = client_of(uw_mazowieckie)
 
@@ -162,11 +162,15 @@ def test_referrals_waiting_for_the_unit_more_than_14_days_are_listed_longest_fir
     assert "Ewa Nowak" in html
     assert unit_mazowieckie.name in html
     assert reverse("referrals:referral_form", args=[three_weeks.pk]) in html
-    # The figure links to every referral in Wystawione, of every session.
-    assert query(response.context["overdue_url"]) == {"status": S.ISSUED.value, "session": ""}
-    assert {three_weeks.number, fifteen_days.number, thirteen_days.number} <= listed(
-        client, response.context["overdue_url"]
-    )
+    # The figure links to exactly the overdue referrals, of every session.
+    assert query(response.context["overdue_url"]) == {
+        "attention": "czeka-ponad-14-dni",
+        "session": "",
+    }
+    assert listed(client, response.context["overdue_url"]) == {
+        three_weeks.number,
+        fifteen_days.number,
+    }
 
 
 # --- the units' non-commencements awaiting "Wpisz do rejestru" ------------------------------
@@ -202,8 +206,8 @@ def test_the_units_non_commencements_not_yet_registered_await_the_office(
     assert response.context["not_registered"][0].days_waiting == 4
     assert response.context["not_registered_total"] == 1
     url = response.context["not_registered_url"]
-    assert query(url) == {"status": S.NOT_STARTED.value, "session": ""}
-    assert waiting.number in listed(client, url)
+    assert query(url) == {"attention": "do-wpisu-do-rejestru", "session": ""}
+    assert listed(client, url) == {waiting.number}
 
 
 # --- free places per field ---------------------------------------------------------------------
@@ -246,8 +250,13 @@ def test_free_places_are_summed_per_field_over_the_active_accreditations(
         ("laboratoryjna hematologia medyczna", 1, 0, 1),
     ]
     genetics_row = response.context["fields"][0]
-    assert query(genetics_row["referrals_url"]) == {"field": str(genetics.pk), "session": ""}
-    assert len(listed(client, genetics_row["referrals_url"])) == 4
+    assert query(genetics_row["referrals_url"]) == {
+        "field": str(genetics.pk),
+        "attention": "zajmuje-miejsce",
+        "session": "",
+    }
+    # Exactly the referrals holding the 3 taken places.
+    assert len(listed(client, genetics_row["referrals_url"])) == 3
     units = client.get(genetics_row["units_url"])
     assert units.status_code == 200
     assert first.name in units.content.decode()
