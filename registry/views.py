@@ -3,9 +3,6 @@
 Read-only screens: entries are made by the referral services and never changed or deleted.
 """
 
-import csv
-
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
@@ -15,6 +12,7 @@ from accounts.models import VOIVODESHIP_ROLES, Role
 from accounts.permissions import RoleRequiredMixin
 from registry.filters import RegisterEntryFilter
 from registry.models import EKS, RegisterEntry
+from smk.csv_export import csv_response
 from smk.scoping import Scope, get_scoped_object_or_404, scoped
 
 REGISTER_READERS = (Role.UW, Role.WOJEWODA, Role.UNIT_STAFF, Role.ADMINISTRATOR)
@@ -103,39 +101,15 @@ def _csv_row(entry) -> list:
     ]
 
 
-def _safe(value) -> str:
-    """A cell as text; a leading =, +, -, @ would make a spreadsheet run a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Line:
-    """csv.writer writes into this and gets the line back, to stream it."""
-
-    def write(self, line):
-        return line
-
-
-def stream_csv(header, rows, row_values):
-    """UTF-8 with BOM and ';' for Polish Excel; ``rows`` read in chunks, memory stays flat."""
-    writer = csv.writer(_Line(), delimiter=";")
-    yield "\ufeff" + writer.writerow([str(label) for label in header])
-    for row in rows.iterator(chunk_size=500):
-        yield writer.writerow([_safe(value) for value in row_values(row)])
-
-
 class EntryCsvView(RegisterSearchMixin, View):
     """The filtered register, every page of it."""
 
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
         entries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        response = StreamingHttpResponse(
-            stream_csv(CSV_HEADER, entries, _csv_row), content_type="text/csv; charset=utf-8"
+        return csv_response(
+            f"rejestr-{timezone.localdate():%Y-%m-%d}.csv", CSV_HEADER, entries, _csv_row
         )
-        filename = f"rejestr-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 class EntryDetailView(ReferralLinksMixin, RoleRequiredMixin, DetailView):

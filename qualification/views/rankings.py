@@ -1,8 +1,5 @@
 """Ranking lists per field and mode: the index, one list, its PDF and its CSV export."""
 
-import csv
-
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
@@ -19,6 +16,7 @@ from qualification.services.ranking import (
     ranking_summary,
 )
 from reference.models import Field, Mode
+from smk.csv_export import csv_response
 from smk.pdf import pdf_response
 from smk.scoping import get_scoped_object_or_404
 
@@ -98,35 +96,29 @@ def ranking_pdf(request, pk, field_pk, mode_pk):
 def ranking_csv(request, pk, field_pk, mode_pk):
     """The list for Polish Excel: UTF-8 with BOM, ``;`` between columns, a header row."""
     ranking = _ranking(request, pk, field_pk, mode_pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(ranking, "csv")}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Pozycja"),
-            _("Numer wniosku"),
-            _("Nazwisko"),
-            _("Imię"),
-            _("Punkty"),
-            _("Wynik studiów"),
-            _("Kwalifikacja"),
-        ]
-    )
-    for entry in ranking.entries:
+    header = [
+        _("Pozycja"),
+        _("Numer wniosku"),
+        _("Nazwisko"),
+        _("Imię"),
+        _("Punkty"),
+        _("Wynik studiów"),
+        _("Kwalifikacja"),
+    ]
+
+    def row(entry):
         application = entry.application
-        writer.writerow(
-            [
-                entry.position,
-                application.number,
-                application.last_name,
-                application.first_name,
-                format_decimal(application.points),
-                format_decimal(application.study_result),
-                _qualification_label(entry),
-            ]
-        )
-    return response
+        return [
+            entry.position,
+            application.number,
+            application.last_name,
+            application.first_name,
+            format_decimal(application.points),
+            format_decimal(application.study_result),
+            _qualification_label(entry),
+        ]
+
+    return csv_response(_filename(ranking, "csv"), header, ranking.entries, row)
 
 
 _list = "<int:pk>/rankingi/<int:field_pk>/<int:mode_pk>/"

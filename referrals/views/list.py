@@ -1,9 +1,6 @@
 """Skierowania na specjalizację: the office's referral list and its CSV export (seed 000 §5.1)."""
 
-import csv
-
 from django.db.models import F
-from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -15,6 +12,7 @@ from accounts.models import VOIVODESHIP_ROLES
 from accounts.permissions import RoleRequiredMixin
 from referrals.filters import ReferralFilter
 from referrals.models import Referral
+from smk.csv_export import csv_response
 from smk.scoping import scoped
 
 #: The list's columns (seed 000 §5.1), also the start of the CSV header.
@@ -76,21 +74,8 @@ class ReferralListView(ReferralSearchMixin, FilterView):
         return context
 
 
-def _cell(value) -> str:
-    """A CSV cell as text; a leading =, +, -, @ would make a spreadsheet run a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _decimal(value) -> str:
     return "" if value is None else number_format(value, decimal_pos=2)
-
-
-class _Echo:
-    """A file-like object whose write() returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
 
 
 class ReferralCsvView(ReferralSearchMixin, View):
@@ -99,37 +84,31 @@ class ReferralCsvView(ReferralSearchMixin, View):
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
         referrals = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        filename = f"skierowania-{timezone.localdate():%Y-%m-%d}.csv"
-        response = StreamingHttpResponse(
-            _csv_lines(self._header(), referrals), content_type="text/csv; charset=utf-8"
+        return csv_response(
+            f"skierowania-{timezone.localdate():%Y-%m-%d}.csv",
+            self._header(),
+            referrals,
+            _csv_row,
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
     def _header(self):
         return [str(label) for label in (*COLUMNS, _("Sesja"), _("Punkty"), _("Wynik studiów"))]
 
 
-def _csv_lines(header, referrals):
-    """One line at a time, the rows read in chunks: memory stays flat however many rows."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(header)
-    for referral in referrals.iterator(chunk_size=500):
-        application = referral.application
-        yield writer.writerow(
-            [
-                _cell(referral.number),
-                _cell(application.number),
-                _cell(application.applicant_name),
-                _cell(referral.field.name),
-                _cell(referral.mode.name),
-                _cell(referral.unit.name if referral.unit else ""),
-                _cell(referral.get_status_display()),
-                _cell(referral.session.name),
-                _decimal(application.points),
-                _decimal(application.study_result),
-            ]
-        )
+def _csv_row(referral):
+    application = referral.application
+    return [
+        referral.number,
+        application.number,
+        application.applicant_name,
+        referral.field.name,
+        referral.mode.name,
+        referral.unit.name if referral.unit else "",
+        referral.get_status_display(),
+        referral.session.name,
+        _decimal(application.points),
+        _decimal(application.study_result),
+    ]
 
 
 urlpatterns = [

@@ -381,8 +381,9 @@ def test_csv_is_utf8_with_bom_semicolons_and_a_header_row(
         'filename="lista-rankingowa-2026-14-laboratoryjna-hematologia-medyczna-'
         in (response["Content-Disposition"])
     )
-    assert response.content.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
         "Pozycja",
         "Numer wniosku",
