@@ -36,7 +36,7 @@ def newest_session(referrals):
 
 
 def _units_in_scope(request):
-    return scoped(TrainingUnit, request).order_by("name", "pk")
+    return scoped(TrainingUnit, request).only("id", "name").order_by("name", "pk")
 
 
 class ReferralFilter(django_filters.FilterSet):

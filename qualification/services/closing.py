@@ -193,6 +193,11 @@ def _create_referral_chunk(chunk, *, user, profile) -> int:
         user=user,
         profile=profile,
     )
+    # A bulk-created Referral and its cached FieldFile (decision_attachment) refer to each
+    # other; without breaking the cycle every chunk waits for the cyclic garbage collector and
+    # memory grows with the number of applications.
+    for referral in referrals:
+        vars(referral).pop("decision_attachment", None)
     return len(referrals)
 
 
