@@ -16,12 +16,14 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; \
 	done)
 
-.PHONY: help demo test lint fmt bench messages clean
+.PHONY: help demo test lint fmt bench bench-data soak soak-short messages clean
 
 help:
 	@echo "make demo   - install, migrate a local SQLite database, load demo data, serve on :8000"
 	@echo "make test   - run the whole test suite (PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check and format check"
+	@echo "make soak   - soak test: gunicorn + simulated clerks on PostgreSQL (smk_soak), SOAK_MINUTES=10"
+	@echo "make bench  - benchmark on PostgreSQL (DATABASE_URL, default smk_bench): bench/results/"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
@@ -48,6 +50,27 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(VENV)/.synced node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (README.md, "Performance"): PostgreSQL at DATABASE_URL, by default
+# postgres://postgres@127.0.0.1:5432/smk_bench (created when missing). BENCH_SCALE=1 (the data
+# is generated once), BENCH_QUICK=1 for a short run. Results in bench/results/<date>.json/.md.
+bench: $(VENV)/.synced
+	$(BIN)/python -m bench.run
+
+# Only the data: `make bench-data BENCH_SCALE=0.1`; BENCH_RESET=1 generates it anew.
+bench-data: $(VENV)/.synced
+	$(BIN)/python -m bench.run --data-only $(if $(BENCH_RESET),--reset)
+
+# Soak test (README.md, "Reliability"): gunicorn on 127.0.0.1 with simulated clerks and unit
+# staff on PostgreSQL (SOAK_DATABASE_URL, default smk_soak: recreated by `make soak`, reused by
+# `make soak-short`, the CI-sized run); fails on any 5xx or a broken invariant.
+SOAK_MINUTES ?= 10
+SOAK_REQUESTS ?= 200000
+soak: $(VENV)/.synced
+	$(BIN)/python -m soak.run --fresh --minutes $(SOAK_MINUTES) --requests $(SOAK_REQUESTS)
+
+soak-short: $(VENV)/.synced
+	$(BIN)/python -m soak.run --minutes 0.75 --requests 4000
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .

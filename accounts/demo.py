@@ -1,6 +1,23 @@
-"""Demo accounts, all with the password ``SmkDemo-2026`` (README.md lists them)."""
+"""Demo accounts, all with the password ``SmkDemo-2026`` (README.md lists them), and role
+requests in the states seed 003 shows: pending with and without the signed file, a blocked
+profile."""
 
-from accounts.models import InstitutionKind, Profile, ProfileRole, Role, User
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.institutions import Institution
+from accounts.models import (
+    AttachmentState,
+    InstitutionKind,
+    Profile,
+    ProfileRole,
+    Role,
+    RoleRequest,
+    RoleRequestAttachment,
+    RoleRequestBatch,
+    User,
+)
+from accounts.services import reserve_request_numbers
 from reference.demo import DEMO_UNIT_NAME
 from reference.models import TrainingUnit, Voivodeship
 
@@ -60,7 +77,29 @@ DEMO_ACCOUNTS = [
             (InstitutionKind.VOIVODESHIP_OFFICE, "małopolskie", None, [Role.UW]),
         ],
     ),
+    (
+        "wnioskujacy@smk.local",
+        "Wiktoria",
+        "Wnioskująca",
+        "bez aktywnego profilu: wnioski o role oczekujące — z załącznikiem i bez",
+        [],
+    ),
+    (
+        "zablokowany@smk.local",
+        "Bartosz",
+        "Zablokowany",
+        "Urząd Wojewódzki, podkarpackie — profil zablokowany przez administratora",
+        [(InstitutionKind.VOIVODESHIP_OFFICE, "podkarpackie", None, [Role.UW])],
+    ),
 ]
+
+REQUESTER_EMAIL = "wnioskujacy@smk.local"
+BLOCKED_EMAIL = "zablokowany@smk.local"
+#: A minimal PDF standing for a signed scan.
+DEMO_SCAN = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def seed():
@@ -86,7 +125,66 @@ def seed():
             for role in roles:
                 ProfileRole.objects.get_or_create(profile=profile, role=role)
         users[email] = user
+    seed_role_requests(users)
     return users
+
+
+def _demo_batch(user, institution, roles, *, phone, scan=False):
+    """A batch of pending requests, made once (found again by its profile)."""
+    profile, _ = Profile.objects.get_or_create(user=user, **institution.profile_lookup())
+    if profile.request_batches.exists():
+        return
+    now = timezone.now()
+    batch = RoleRequestBatch.objects.create(
+        user=user,
+        profile=profile,
+        contact_phone=phone,
+        contact_email=user.email,
+        created_at=now,
+        downloaded_at=now,
+    )
+    for role, number in zip(roles, reserve_request_numbers(len(roles)), strict=True):
+        RoleRequest.objects.create(
+            batch=batch, profile=profile, role=role, number=number, created_at=now
+        )
+    profile.contact_phone, profile.contact_email = phone, user.email
+    profile.save(update_fields=["contact_phone", "contact_email"])
+    if scan:
+        attachment = RoleRequestAttachment(
+            batch=batch,
+            original_name="wniosek-podpisany.pdf",
+            size=len(DEMO_SCAN),
+            content_type="application/pdf",
+            state=AttachmentState.SAFE,
+            uploaded_by=user,
+        )
+        attachment.file.save("wniosek-podpisany.pdf", ContentFile(DEMO_SCAN), save=False)
+        attachment.save()
+
+
+def seed_role_requests(users):
+    requester = users[REQUESTER_EMAIL]
+    unit = TrainingUnit.objects.select_related("voivodeship").get(name=DEMO_UNIT_NAME)
+    _demo_batch(
+        requester,
+        Institution.training_unit(unit),
+        [Role.UNIT_STAFF],
+        phone="+48600100200",
+        scan=True,
+    )
+    _demo_batch(
+        requester,
+        Institution.office(Voivodeship.objects.get(name="małopolskie")),
+        [Role.UW, Role.WOJEWODA],
+        phone="+48600100200",
+    )
+    blocked = Profile.objects.get(
+        user=users[BLOCKED_EMAIL], kind=InstitutionKind.VOIVODESHIP_OFFICE
+    )
+    if blocked.blocked_at is None:
+        blocked.blocked_at = blocked.status_changed_at = timezone.now()
+        blocked.block_reason = "Zakończenie zatrudnienia w urzędzie (dane demonstracyjne)."
+        blocked.save(update_fields=["blocked_at", "block_reason", "status_changed_at"])
 
 
 def _mark_email_verified(user):

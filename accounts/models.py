@@ -1,14 +1,18 @@
 """People, their institution profiles and roles (SPEC §1, seed 003)."""
 
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
-from smk.scoping import Scope
+from smk.scoping import Scope, ScopedQuerySet
 
 
 class UserManager(BaseUserManager):
@@ -90,8 +94,76 @@ ROLES_BY_KIND = {
     InstitutionKind.PERSONAL: (Role.APPLICANT,),
 }
 
+#: What each role may do, printed in the role request (seed 003: "Charakterystyka ról").
+ROLE_DESCRIPTIONS = {
+    Role.UW: _(
+        "Pracownik urzędu wojewódzkiego, mający uprawnienia do: prowadzenia postępowania "
+        "kwalifikacyjnego, wystawiania skierowań na szkolenie specjalizacyjne i prowadzenia "
+        "rejestru osób odbywających szkolenie specjalizacyjne w swoim województwie"
+    ),
+    Role.WOJEWODA: _(
+        "Użytkownik urzędu wojewódzkiego działający w imieniu wojewody, mający uprawnienia "
+        "Urzędu Wojewódzkiego oraz do zatwierdzania i publikowania listy miejsc szkoleniowych "
+        "województwa"
+    ),
+    Role.UNIT_STAFF: _(
+        "Pracownik jednostki szkoleniowej, mający uprawnienia do: przeglądania skierowań "
+        "wysłanych do swojej jednostki i rejestrowania decyzji jednostki"
+    ),
+    Role.APPLICANT: _(
+        "Diagnosta laboratoryjny, mający uprawnienia do: składania wniosków o rozpoczęcie "
+        "szkolenia specjalizacyjnego i śledzenia swojego skierowania"
+    ),
+    Role.ADMINISTRATOR: _(
+        "Administrator centralny, mający uprawnienia do: zarządzania słownikami, "
+        "użytkownikami, profilami i wnioskami o role"
+    ),
+}
+
 #: Roles that handle the voivodeship's qualification procedure and referrals.
 VOIVODESHIP_ROLES = frozenset({Role.UW, Role.WOJEWODA})
+
+
+class ProfileStatus(models.TextChoices):
+    """Derived from the profile's role requests and the administrator's block (seed 003)."""
+
+    NOT_ACTIVATED = "nieaktywowany", _("nieaktywowany")
+    ACTIVE = "aktywny", _("aktywny")
+    REJECTED = "odrzucony", _("odrzucony")
+    BLOCKED = "zablokowany", _("zablokowany")
+
+
+class ProfileQuerySet(ScopedQuerySet):
+    #: The central administrator sees every profile; a person sees their own.
+    person_lookup = "user_id"
+
+    def usable(self):
+        """Profiles one may work in: at least one active role and not blocked."""
+        return self.filter(
+            Exists(ProfileRole.objects.filter(profile=OuterRef("pk"))), blocked_at__isnull=True
+        )
+
+    def with_status(self):
+        """Annotate ``derived_status`` (a :class:`ProfileStatus` value) — seed 003:
+        zablokowany by the administrator's action; aktywny with an approved request (an active
+        role); nieaktywowany while a request waits and none was approved; odrzucony when every
+        request was rejected."""
+        requests = RoleRequest.objects.filter(profile=OuterRef("pk"))
+        return self.annotate(
+            derived_status=Case(
+                When(blocked_at__isnull=False, then=Value(ProfileStatus.BLOCKED)),
+                When(
+                    Exists(ProfileRole.objects.filter(profile=OuterRef("pk"))),
+                    then=Value(ProfileStatus.ACTIVE),
+                ),
+                When(
+                    Exists(requests.filter(status=RoleRequestStatus.PENDING)),
+                    then=Value(ProfileStatus.NOT_ACTIVATED),
+                ),
+                When(Exists(requests), then=Value(ProfileStatus.REJECTED)),
+                default=Value(ProfileStatus.NOT_ACTIVATED),
+            )
+        )
 
 
 class Profile(models.Model):
@@ -118,6 +190,17 @@ class Profile(models.Model):
         verbose_name=_("jednostka szkoleniowa"),
     )
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+    #: "Twoje dane kontaktowe w jednostce" (seed 003): given with a role request, editable.
+    contact_phone = models.CharField(_("telefon"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("adres e-mail"), blank=True)
+    #: Set by an administrator ("zablokowany"): the profile cannot be worked in.
+    blocked_at = models.DateTimeField(_("zablokowano"), null=True, blank=True)
+    block_reason = models.TextField(_("powód zablokowania"), blank=True)
+    #: "Data ostatniej zmiany statusu" in "Pozostałe profile".
+    status_changed_at = models.DateTimeField(_("ostatnia zmiana statusu"), default=timezone.now)
+    version = models.PositiveIntegerField(default=0)
+
+    objects = ProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["user", "kind", "pk"]
@@ -177,6 +260,28 @@ class Profile(models.Model):
         return str(self.get_kind_display())
 
     @property
+    def institution_label(self) -> str:
+        """The institution's registered name ("Mazowiecki Urząd Wojewódzki w Warszawie")."""
+        from accounts.institutions import institution_of_profile
+
+        institution = institution_of_profile(self)
+        return institution.name if institution else str(self.get_kind_display())
+
+    @property
+    def status(self) -> str:
+        if hasattr(self, "derived_status"):
+            return self.derived_status
+        statuses = type(self).objects.with_status().values_list("derived_status", flat=True)
+        return statuses.get(pk=self.pk)
+
+    def get_status_display(self) -> str:
+        return str(ProfileStatus(self.status).label)
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_at is not None
+
+    @property
     def role_codes(self) -> frozenset[str]:
         # Uses the prefetched roles when present (the middleware prefetches them).
         return frozenset(r.role for r in self.roles.all())
@@ -206,6 +311,15 @@ class ProfileRole(models.Model):
     )
     role = models.CharField(_("rola"), max_length=32, choices=Role.choices)
     granted_at = models.DateTimeField(_("nadano"), auto_now_add=True)
+    #: The approved request that gave the role (none for roles the administrator gave directly).
+    request = models.OneToOneField(
+        "RoleRequest",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="granted_role",
+        verbose_name=_("wniosek"),
+    )
 
     class Meta:
         ordering = ["role"]
@@ -225,3 +339,187 @@ class ProfileRole(models.Model):
             raise ValidationError(
                 {"role": _("Ta rola nie jest dostępna dla instytucji tego rodzaju.")}
             )
+
+
+class RoleRequestStatus(models.TextChoices):
+    PENDING = "oczekujacy", _("oczekujący")
+    APPROVED = "zatwierdzony", _("zatwierdzony")
+    REJECTED = "odrzucony", _("odrzucony")
+
+
+#: The reason a withdrawn request carries (seed 003).
+WITHDRAWN_REASON = _("Wycofany przez wnioskującego")
+
+
+class RoleRequestBatchQuerySet(ScopedQuerySet):
+    person_lookup = "user_id"
+
+
+class RoleRequestBatch(models.Model):
+    """The roles one person asked for in one institution at once: one PDF to sign, the signed
+    scans attached to it, one request (with its own number) per role."""
+
+    user = models.ForeignKey(
+        User, models.PROTECT, related_name="role_request_batches", verbose_name=_("wnioskujący")
+    )
+    profile = models.ForeignKey(
+        Profile, models.PROTECT, related_name="request_batches", verbose_name=_("profil")
+    )
+    contact_phone = models.CharField(_("telefon"), max_length=32)
+    contact_email = models.EmailField(_("adres e-mail"))
+    created_at = models.DateTimeField(_("data złożenia"), default=timezone.now)
+    #: When the requester first downloaded the PDF ("Pobierz" is required before "Zakończ").
+    downloaded_at = models.DateTimeField(_("pobrano wniosek"), null=True, blank=True)
+
+    objects = RoleRequestBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("wniosek o role (dokument)")
+        verbose_name_plural = _("wnioski o role (dokumenty)")
+
+    def __str__(self):
+        return ", ".join(r.number for r in self.requests.all()) or f"#{self.pk}"
+
+
+class RoleRequestQuerySet(ScopedQuerySet):
+    #: The central administrator sees every request; a person sees their own.
+    person_lookup = "batch__user_id"
+
+    def of_requester(self, user):
+        return self.filter(batch__user=user)
+
+    def pending(self):
+        return self.filter(status=RoleRequestStatus.PENDING)
+
+    def with_attachment_flags(self):
+        """Annotate ``has_safe_attachment`` and ``has_pending_attachment``."""
+        attachments = RoleRequestAttachment.objects.filter(batch=OuterRef("batch"))
+        return self.annotate(
+            has_safe_attachment=Exists(attachments.filter(state=AttachmentState.SAFE)),
+            has_pending_attachment=Exists(attachments.filter(state=AttachmentState.PENDING_SCAN)),
+        )
+
+    def missing_attachment(self):
+        """Pending requests without any attached file whose requester still wants reminding."""
+        attachments = RoleRequestAttachment.objects.filter(batch=OuterRef("batch"))
+        return self.pending().filter(~Exists(attachments), attachment_sent_otherwise=False)
+
+
+class RoleRequest(models.Model):
+    """Wniosek o rolę: one role in one institution, numbered like U000593/2026."""
+
+    batch = models.ForeignKey(
+        RoleRequestBatch, models.PROTECT, related_name="requests", verbose_name=_("wniosek")
+    )
+    profile = models.ForeignKey(
+        Profile, models.PROTECT, related_name="role_requests", verbose_name=_("profil")
+    )
+    role = models.CharField(_("wnioskowana rola"), max_length=32, choices=Role.choices)
+    number = models.CharField(_("numer wniosku"), max_length=32, unique=True)
+    status = FSMField(
+        _("status"),
+        max_length=16,
+        choices=RoleRequestStatus.choices,
+        default=RoleRequestStatus.PENDING,
+        protected=True,
+    )
+    rejection_reason = models.TextField(_("powód odrzucenia"), blank=True)
+    decided_at = models.DateTimeField(_("data rozpatrzenia"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rozpatrzył"),
+    )
+    #: "Plik został wysłany mailem lub wydruk pocztą — nie przypominaj mi o braku załącznika
+    #: do tego wniosku".
+    attachment_sent_otherwise = models.BooleanField(
+        _("plik wysłany mailem lub pocztą"), default=False
+    )
+    created_at = models.DateTimeField(_("data złożenia"), default=timezone.now)
+
+    objects = RoleRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("wniosek o rolę")
+        verbose_name_plural = _("wnioski o role")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "role"],
+                condition=Q(status=RoleRequestStatus.PENDING),
+                name="role_request_one_pending_per_role",
+                violation_error_message=_("O tę rolę w tej jednostce już wnioskujesz."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RoleRequestStatus.PENDING
+
+    # The services lock the row, check who acts and call these (labels are the seed's).
+    @transition(field=status, source=RoleRequestStatus.PENDING, target=RoleRequestStatus.APPROVED)
+    def approve(self):
+        """The administrator approves: the role becomes active in the profile."""
+
+    @transition(field=status, source=RoleRequestStatus.PENDING, target=RoleRequestStatus.REJECTED)
+    def reject(self):
+        """The administrator rejects (with a reason) or the requester withdraws."""
+
+
+class AttachmentState(models.TextChoices):
+    PENDING_SCAN = "skanowanie", _("oczekuje na skanowanie pod kątem bezpieczeństwa")
+    SAFE = "bezpieczny", _("bezpieczny")
+
+
+def attachment_path(instance, filename):
+    # Never the uploaded name on disk (it is kept only as display text); the ending follows
+    # the content, so a rescan checks the stored file like an upload.
+    ending = ".pdf" if instance.content_type == "application/pdf" else ".jpg"
+    return f"role-requests/{timezone.now():%Y/%m}/{instance.batch_id}-{uuid.uuid4().hex}{ending}"
+
+
+class RoleRequestAttachmentQuerySet(ScopedQuerySet):
+    person_lookup = "batch__user_id"
+
+
+class RoleRequestAttachment(models.Model):
+    """A signed scan of the request (PDF or JPG). Stored only after the scanner found it
+    clean (``SAFE``) or while the scanner could not be reached (``PENDING_SCAN``, never
+    downloadable until a rescan finds it clean; a file found unsafe is deleted)."""
+
+    batch = models.ForeignKey(
+        RoleRequestBatch, models.PROTECT, related_name="attachments", verbose_name=_("wniosek")
+    )
+    file = models.FileField(_("plik"), upload_to=attachment_path)
+    original_name = models.CharField(_("nazwa pliku"), max_length=255)
+    size = models.PositiveBigIntegerField(_("rozmiar"))
+    content_type = models.CharField(_("typ"), max_length=64)
+    state = models.CharField(
+        _("stan"), max_length=16, choices=AttachmentState.choices, default=AttachmentState.SAFE
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("dodał")
+    )
+    uploaded_at = models.DateTimeField(_("dodano"), default=timezone.now)
+
+    objects = RoleRequestAttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("załącznik wniosku o rolę")
+        verbose_name_plural = _("załączniki wniosków o role")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def type_label(self) -> str:
+        return "PDF" if self.content_type == "application/pdf" else "JPG"

@@ -6,9 +6,10 @@ SESSION_KEY = "active_profile_id"
 
 
 def profiles_of(user):
+    """The profiles ``user`` may work in: with an active (approved) role and not blocked."""
     return list(
-        Profile.objects.filter(user=user, roles__isnull=False)
-        .distinct()
+        Profile.objects.filter(user=user)
+        .usable()
         .select_related("voivodeship", "unit")
         .prefetch_related("roles")
         .order_by("kind", "pk")
@@ -16,7 +17,11 @@ def profiles_of(user):
 
 
 def resolve_active_profile(request):
-    """Return (active profile or None, all usable profiles) for ``request.user``."""
+    """Return (active profile or None, all usable profiles) for ``request.user``.
+
+    A profile blocked (or left without roles) since it was chosen is skipped: the person
+    works in another usable profile, or in none (every role-protected view answers 403).
+    """
     user = request.user
     if not user.is_authenticated:
         return None, []

@@ -31,8 +31,10 @@ APPLICANT_DECISIONS = UNIT_DECISIONS | {"referral.not_started"}
 def _addresses(**profile_lookups) -> list[str]:
     """E-mail addresses of active people with a profile matching ``profile_lookups``.
 
-    The lookups go into one ``filter()`` call, so they must all hold for the same profile.
+    The lookups go into one ``filter()`` call, so they must all hold for the same profile; a
+    blocked profile gets nothing.
     """
+    profile_lookups["blocked_at__isnull"] = True
     return list(
         User.objects.filter(
             is_active=True, **{f"profiles__{key}": value for key, value in profile_lookups.items()}

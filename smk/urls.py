@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,8 @@ from smk import views
 admin.site.site_header = _("SMK — administracja")
 admin.site.site_title = _("SMK — administracja")
 admin.site.index_title = _("Słowniki, użytkownicy i profile")
+# The admin logs in through allauth, so its rate limits and the second factor apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -10,7 +10,7 @@ OFFICE_MENU = [
     "Moje konto",
 ]
 MENUS = {
-    "admin@smk.local": ["Jednostki szkoleniowe", "Moje konto"],
+    "admin@smk.local": ["Jednostki szkoleniowe", "Wnioski o role", "Moje konto"],
     "uw.mazowieckie@smk.local": OFFICE_MENU,
     "wojewoda.mazowieckie@smk.local": OFFICE_MENU,
     "uw.malopolskie@smk.local": OFFICE_MENU,

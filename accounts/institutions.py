@@ -1,0 +1,267 @@
+"""The institutions a person asks for a profile in ("Wybór jednostki", seed 003).
+
+Three kinds: the central institution (its administrators approve role requests), the sixteen
+voivodeship offices and the training units (reference data). Offices and the centre are a
+small fixed registry below; units come from :class:`reference.models.TrainingUnit`. Each
+institution has a key (``"urzad_wojewodzki:14"``, ``"jednostka_szkoleniowa:42"``,
+``"centrala:cez"``) that the wizard keeps between its steps.
+
+The offices' NIP and REGON are checksum-valid placeholders (python-stdnum): an installation
+replaces them with the offices' real identifiers here.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, F, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+from stdnum.pl import nip as stdnum_nip
+
+from accounts.models import InstitutionKind
+from reference.models import TrainingUnit, Voivodeship
+
+#: Offices by the voivodeship's TERYT code: name, seat, NIP, REGON.
+OFFICES = {
+    "02": ("Dolnośląski Urząd Wojewódzki we Wrocławiu", "Wrocław", "7010020002", "100202025"),
+    "04": (
+        "Kujawsko-Pomorski Urząd Wojewódzki w Bydgoszczy",
+        "Bydgoszcz",
+        "7010040016",
+        "100404042",
+    ),
+    "06": ("Lubelski Urząd Wojewódzki w Lublinie", "Lublin", "7010060007", "100606060"),
+    "08": (
+        "Lubuski Urząd Wojewódzki w Gorzowie Wielkopolskim",
+        "Gorzów Wielkopolski",
+        "7010080004",
+        "100808087",
+    ),
+    "10": ("Łódzki Urząd Wojewódzki w Łodzi", "Łódź", "7010100008", "101010109"),
+    "12": ("Małopolski Urząd Wojewódzki w Krakowie", "Kraków", "7010120005", "101212126"),
+    "14": ("Mazowiecki Urząd Wojewódzki w Warszawie", "Warszawa", "7010140002", "101414143"),
+    "16": ("Opolski Urząd Wojewódzki w Opolu", "Opole", "7010160016", "101616160"),
+    "18": ("Podkarpacki Urząd Wojewódzki w Rzeszowie", "Rzeszów", "7010180007", "101818188"),
+    "20": ("Podlaski Urząd Wojewódzki w Białymstoku", "Białystok", "7010200000", "102020200"),
+    "22": ("Pomorski Urząd Wojewódzki w Gdańsku", "Gdańsk", "7010220008", "102222227"),
+    "24": ("Śląski Urząd Wojewódzki w Katowicach", "Katowice", "7010240005", "102424244"),
+    "26": ("Świętokrzyski Urząd Wojewódzki w Kielcach", "Kielce", "7010260002", "102626261"),
+    "28": (
+        "Warmińsko-Mazurski Urząd Wojewódzki w Olsztynie",
+        "Olsztyn",
+        "7010280016",
+        "102828289",
+    ),
+    "30": ("Wielkopolski Urząd Wojewódzki w Poznaniu", "Poznań", "7010300003", "103030300"),
+    "32": (
+        "Zachodniopomorski Urząd Wojewódzki w Szczecinie",
+        "Szczecin",
+        "7010320000",
+        "103232328",
+    ),
+}
+
+CENTRAL_KEY = "cez"
+CENTRAL_NAME = "Centrum e-Zdrowia"
+CENTRAL_ADDRESS = "ul. Stanisława Dubois 5A, 00-184 Warszawa"
+CENTRAL_NIP = "5251575309"
+CENTRAL_REGON = "001377706"
+
+#: Where signed requests go ("Miejsce przekazania wniosku" in the PDF).
+DEFAULT_REQUESTS_EMAIL = "wnioski@smk.local"
+
+#: The kinds one may ask a profile in (a personal profile comes with the applicant portal).
+REQUESTABLE_KINDS = (
+    InstitutionKind.VOIVODESHIP_OFFICE,
+    InstitutionKind.TRAINING_UNIT,
+    InstitutionKind.CENTRAL,
+)
+
+
+def requests_email() -> str:
+    return getattr(settings, "ROLE_REQUESTS_EMAIL", "") or DEFAULT_REQUESTS_EMAIL
+
+
+@dataclass(frozen=True)
+class Institution:
+    kind: str
+    ref: str
+    name: str
+    nip: str
+    regon: str
+    address: str
+    voivodeship: Voivodeship | None = None
+    unit: TrainingUnit | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.ref}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(InstitutionKind(self.kind).label)
+
+    @property
+    def voivodeship_name(self) -> str:
+        if self.voivodeship is not None:
+            return self.voivodeship.name
+        if self.unit is not None:
+            return self.unit.voivodeship.name
+        return ""
+
+    def profile_lookup(self) -> dict:
+        """The fields that find this institution's profile of a person."""
+        return {"kind": self.kind, "voivodeship": self.voivodeship, "unit": self.unit}
+
+    @classmethod
+    def central(cls) -> "Institution":
+        return cls(
+            InstitutionKind.CENTRAL,
+            CENTRAL_KEY,
+            CENTRAL_NAME,
+            CENTRAL_NIP,
+            CENTRAL_REGON,
+            CENTRAL_ADDRESS,
+        )
+
+    @classmethod
+    def office(cls, voivodeship: Voivodeship) -> "Institution":
+        name, seat, nip, regon = OFFICES[voivodeship.teryt]
+        return cls(
+            InstitutionKind.VOIVODESHIP_OFFICE,
+            voivodeship.teryt,
+            name,
+            nip,
+            regon,
+            seat,
+            voivodeship=voivodeship,
+        )
+
+    @classmethod
+    def training_unit(cls, unit: TrainingUnit) -> "Institution":
+        return cls(
+            InstitutionKind.TRAINING_UNIT,
+            str(unit.pk),
+            unit.name,
+            unit.nip,
+            unit.regon,
+            unit.address,
+            unit=unit,
+        )
+
+
+def office_name(voivodeship) -> str:
+    return OFFICES[voivodeship.teryt][0] if voivodeship.teryt in OFFICES else str(voivodeship)
+
+
+def institution_of_profile(profile) -> Institution | None:
+    if profile.kind == InstitutionKind.CENTRAL:
+        return Institution.central()
+    if profile.kind == InstitutionKind.VOIVODESHIP_OFFICE:
+        return Institution.office(profile.voivodeship)
+    if profile.kind == InstitutionKind.TRAINING_UNIT:
+        return Institution.training_unit(profile.unit)
+    return None
+
+
+def get_institution(key: str) -> Institution:
+    """The institution of a key, or LookupError for anything else."""
+    kind, _sep, ref = (key or "").partition(":")
+    if kind == InstitutionKind.CENTRAL and ref == CENTRAL_KEY:
+        return Institution.central()
+    if kind == InstitutionKind.VOIVODESHIP_OFFICE and ref in OFFICES:
+        voivodeship = Voivodeship.objects.filter(teryt=ref).first()
+        if voivodeship is not None:
+            return Institution.office(voivodeship)
+    if kind == InstitutionKind.TRAINING_UNIT and ref.isdigit():
+        unit = TrainingUnit.objects.select_related("voivodeship").filter(pk=int(ref)).first()
+        if unit is not None:
+            return Institution.training_unit(unit)
+    raise LookupError(key)
+
+
+def institution_label_expression(prefix: str = ""):
+    """The institution's name as a database expression, to sort profiles by it."""
+    whens = [
+        When(**{f"{prefix}kind": InstitutionKind.TRAINING_UNIT}, then=F(f"{prefix}unit__name")),
+        When(**{f"{prefix}kind": InstitutionKind.CENTRAL}, then=Value(CENTRAL_NAME)),
+    ]
+    whens += [
+        When(
+            **{
+                f"{prefix}kind": InstitutionKind.VOIVODESHIP_OFFICE,
+                f"{prefix}voivodeship__teryt": teryt,
+            },
+            then=Value(name),
+        )
+        for teryt, (name, *_rest) in OFFICES.items()
+    ]
+    return Case(*whens, default=Value(str(_("Konto osobiste"))))
+
+
+class InstitutionResults:
+    """Search results: the centre and the offices first, then the training units by name.
+
+    Behaves as a sequence for Django's paginator: the units are sliced in the database, so a
+    page costs one query however many units there are.
+    """
+
+    def __init__(self, fixed: list[Institution], units):
+        self.fixed, self.units = fixed, units
+
+    def count(self) -> int:
+        return len(self.fixed) + self.units.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        head = self.fixed[start:stop]
+        offset = len(self.fixed)
+        unit_start = max(0, start - offset)
+        unit_stop = None if stop is None else max(0, stop - offset)
+        if unit_stop is not None and unit_stop <= unit_start:
+            return head
+        return head + [Institution.training_unit(u) for u in self.units[unit_start:unit_stop]]
+
+
+def _matches(institution: Institution, *, nip: str, regon: str, name: str) -> bool:
+    return (
+        (not nip or institution.nip == nip)
+        and (not regon or institution.regon == regon)
+        and (not name or name.casefold() in institution.name.casefold())
+    )
+
+
+def search_institutions(*, kind: str = "", nip: str = "", regon: str = "", name: str = ""):
+    """Institutions of ``kind`` (any requestable one when empty) matching every criterion
+    given: NIP and REGON exactly, a fragment of the name."""
+    nip = stdnum_nip.compact(nip) if nip else ""
+    regon = regon.replace(" ", "").replace("-", "")
+    name = name.strip()
+    fixed: list[Institution] = []
+    if kind in ("", InstitutionKind.CENTRAL):
+        fixed.append(Institution.central())
+    if kind in ("", InstitutionKind.VOIVODESHIP_OFFICE):
+        fixed += sorted(
+            (Institution.office(v) for v in Voivodeship.objects.filter(teryt__in=OFFICES)),
+            key=lambda i: i.name,
+        )
+    fixed = [i for i in fixed if _matches(i, nip=nip, regon=regon, name=name)]
+    units = TrainingUnit.objects.none()
+    if kind in ("", InstitutionKind.TRAINING_UNIT):
+        condition = Q()
+        if nip:
+            condition &= Q(nip=nip)
+        if regon:
+            condition &= Q(regon=regon)
+        if name:
+            condition &= Q(name__icontains=name)
+        units = (
+            TrainingUnit.objects.filter(condition)
+            .select_related("voivodeship")
+            .order_by("name", "pk")
+        )
+    return InstitutionResults(fixed, units)
