@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.urls import reverse
 
 from accounts.profiles import profiles_of
@@ -6,9 +7,11 @@ from accounts.profiles import profiles_of
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
-        # Accounts of clerks and unit staff come from approved role requests; self-service
-        # registration of applicants arrives with the applicant portal.
-        return False
+        # "Rejestracja — jestem nowym użytkownikiem" (seed 002): applicants register
+        # themselves; qualification.registration.ApplicantSignupForm gives the new account its
+        # personal profile with the Diagnosta role in the same transaction. Clerks and unit
+        # staff get their roles through approved role requests.
+        return True
 
     def get_login_redirect_url(self, request):
         # Seed 003: someone without a profile to work in starts at "Moje konto", where
@@ -16,3 +19,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.user.is_authenticated and not profiles_of(request.user):
             return reverse("accounts:my_account")
         return super().get_login_redirect_url(request)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        # An external (OpenID Connect) login only logs in to an existing account.
+        return False

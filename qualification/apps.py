@@ -19,6 +19,13 @@ class QualificationConfig(AppConfig):
                 roles=frozenset({Role.UW, Role.WOJEWODA}),
                 section="/postepowanie/",
             ),
+            MenuEntry(
+                _("Moje wnioski"),
+                "qualification:my_applications",
+                order=10,
+                roles=frozenset({Role.APPLICANT}),
+                section="/postepowanie/moje-wnioski/",
+            ),
             # Published slot lists are what applicants choose from (SPEC §3).
             MenuEntry(
                 _("Listy miejsc szkoleniowych"),
@@ -30,6 +37,7 @@ class QualificationConfig(AppConfig):
 
     def ready(self):
         # Importing the services registers their history texts (smk.audit.register_actions).
+        import qualification.services.applicant
         import qualification.services.evaluation
         import qualification.services.manual  # noqa: F401
         from smk.audit import register_actions

@@ -1,6 +1,7 @@
 """The qualification procedure (postępowanie kwalifikacyjne): SPEC §3, seed 000 §1 and §4."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -526,3 +527,62 @@ class PreferredUnit(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.unit}"
+
+
+class AttachmentKind(models.TextChoices):
+    """What an applicant attaches to an application (seed 002, "wymagane załączniki")."""
+
+    DIPLOMA = "dyplom", _("dyplom ukończenia studiów")
+    EMPLOYMENT = "zatrudnienie", _("zaświadczenie o zatrudnieniu")
+
+
+def application_attachment_path(instance, filename):
+    # Never the uploaded name on disk (it is kept only as display text); the ending follows
+    # the content.
+    ending = ".pdf" if instance.content_type == "application/pdf" else ".jpg"
+    return f"wnioski/{timezone.now():%Y/%m}/{instance.application_id}-{uuid.uuid4().hex}{ending}"
+
+
+class ApplicationAttachmentQuerySet(ScopedQuerySet):
+    voivodeship_lookup = "application__voivodeship_id"
+    person_lookup = "application__applicant_id"
+
+    def for_voivodeship(self, voivodeship_id):
+        # Like the applications themselves: the office sees them once approved.
+        return (
+            super()
+            .for_voivodeship(voivodeship_id)
+            .filter(application__status=ApplicationStatus.APPROVED)
+        )
+
+
+class ApplicationAttachment(models.Model):
+    """A document attached to an application: PDF or JPG, checked (type by content, size,
+    malware scan) by ``smk.uploads.validate_document`` before it is kept."""
+
+    application = models.ForeignKey(
+        Application, models.CASCADE, related_name="attachments", verbose_name=_("wniosek")
+    )
+    kind = models.CharField(_("rodzaj załącznika"), max_length=16, choices=AttachmentKind.choices)
+    file = models.FileField(_("plik"), upload_to=application_attachment_path, max_length=255)
+    original_name = models.CharField(_("nazwa pliku"), max_length=255)
+    size = models.PositiveBigIntegerField(_("rozmiar"))
+    content_type = models.CharField(_("typ"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("dodał")
+    )
+    uploaded_at = models.DateTimeField(_("dodano"), default=timezone.now)
+
+    objects = ApplicationAttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "uploaded_at", "pk"]
+        verbose_name = _("załącznik wniosku")
+        verbose_name_plural = _("załączniki wniosków")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def type_label(self) -> str:
+        return "PDF" if self.content_type == "application/pdf" else "JPG"

@@ -1,4 +1,12 @@
-from qualification.views import applications, manual, procedures, rankings, slot_lists
+from qualification.views import (
+    applicant,
+    applications,
+    manual,
+    procedures,
+    rankings,
+    slot_lists,
+    statistics,
+)
 
 app_name = "qualification"
 
@@ -8,4 +16,6 @@ urlpatterns = (
     + applications.urlpatterns
     + rankings.urlpatterns
     + manual.urlpatterns
+    + applicant.urlpatterns
+    + statistics.urlpatterns
 )

@@ -121,8 +121,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
-# django-allauth: e-mail and password, no usernames. Self-service sign-up opens with the
-# applicant portal; until then accounts are created by the administrator.
+# django-allauth: e-mail and password, no usernames, e-mail verified before the first login.
+# Applicants register themselves (seed 002); clerks and unit staff get roles through approved
+# role requests (seed 003); an external OpenID Connect login never creates an account.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -133,6 +134,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "qualification.registration.ApplicantSignupForm"}
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "reset_password": "5/m/ip,3/5m/key",

@@ -51,9 +51,11 @@ def test_a_wrong_password_is_refused_with_a_message_and_no_session(client, uw_ma
     assert "_auth_user_id" not in client.session
 
 
-def test_self_service_signup_is_closed_until_the_applicant_portal(client):
-    response = client.get(reverse("account_signup"))
-    assert "zamknięta" in response.content.decode().lower() or response.status_code != 200
+def test_the_login_page_offers_registration_for_new_applicants(client):
+    body = client.get(reverse("account_login")).content.decode()
+    assert "Logowanie — mam już konto" in body
+    assert reverse("account_signup") in body
+    assert client.get(reverse("account_signup")).status_code == 200
 
 
 def test_logout_needs_a_post_so_a_link_cannot_log_anyone_out(client_of, uw_mazowieckie):

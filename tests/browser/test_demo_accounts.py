@@ -20,7 +20,7 @@ MENUS = {
         "Jednostki szkoleniowe",
         "Moje konto",
     ],
-    "diagnosta@smk.local": ["Listy miejsc szkoleniowych", "Moje konto"],
+    "diagnosta@smk.local": ["Moje wnioski", "Listy miejsc szkoleniowych", "Moje konto"],
 }
 
 
