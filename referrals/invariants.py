@@ -80,6 +80,32 @@ def strike_offs_match_final_non_commencements() -> list[str]:
     return problems
 
 
+def one_live_referral_per_application() -> list[str]:
+    """An application has at most one referral that is not Odrzucone: a rejection is the only
+    way a second one comes into being (the new draft after "Odrzuć")."""
+    live = (
+        Referral.objects.exclude(status=S.REJECTED)
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("application_id", flat=True)
+    )
+    numbers: dict[tuple[int, str], list[str]] = defaultdict(list)
+    rows = (
+        Referral.objects.filter(application_id__in=live)
+        .exclude(status=S.REJECTED)
+        .order_by("application_id", "pk")
+        .values_list("application_id", "application__number", "number")
+    )
+    for application_id, application_number, number in rows:
+        numbers[(application_id, application_number)].append(number)
+    return [
+        f"Wniosek {application_number}: nieodrzuconych skierowań {len(referrals)} "
+        f"({', '.join(referrals)}), a może być najwyżej 1."
+        for (_pk, application_number), referrals in numbers.items()
+    ]
+
+
 def numbers_unique() -> list[str]:
     problems = []
     for model, label in ((Referral, "skierowania"), (RegisterEntry, "wpisu"), (EKS, "EKS")):
@@ -130,6 +156,7 @@ CHECKS = [
     ("Miejsca szkoleniowe", places_never_overbooked),
     ("EKS i wpisy rozpoczęcia", started_have_one_eks_and_one_start_entry),
     ("Skreślenia", strike_offs_match_final_non_commencements),
+    ("Jedno nieodrzucone skierowanie na wniosek", one_live_referral_per_application),
     ("Unikalne numery", numbers_unique),
     ("Historia skierowań", history_complete_and_ordered),
 ]

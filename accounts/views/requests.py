@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import AttachmentForm, FinishForm, SentOtherwiseForm
@@ -146,10 +146,15 @@ def download_step(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def request_pdf(request, pk):
-    """ "Pobierz" / "Pobierz wygenerowany wniosek (PDF)": one PDF for all roles of the batch."""
+    """One PDF for all roles of the batch. GET ("Pobierz wygenerowany wniosek (PDF)") only
+    hands it out; POST is step 4's "Pobierz": it records the download "Zakończ" waits for,
+    then sends the browser to the GET, so reloading never records it twice."""
     batch = _batch(request, pk)
-    services.mark_downloaded(batch.pk, user=request.user)
+    if request.method == "POST":
+        services.mark_downloaded(batch.pk, user=request.user)
+        return redirect("accounts:request_pdf", pk=batch.pk)
     return batch_pdf_response(batch, request)
 
 

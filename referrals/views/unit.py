@@ -2,14 +2,17 @@
 and the unit's decisions "Akceptuj", "Odrzuć" and "Niepodjęcie szkolenia".
 
 A unit reaches a referral only through the scoped queryset, which holds nothing but what was
-sent to it (and never a withdrawn one): any other referral answers 404. The decisions are the
-referral services; their effects (EKS, register entry, new referral, freed place) happen there.
+sent to it (and never a withdrawn one): any other referral answers 404. A decision posted on a
+referral the office has just withdrawn from this unit is the one exception: it is told so and
+sent back to the list. The decisions are the referral services; their effects (EKS, register
+entry, new referral, freed place) happen there.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,7 +36,12 @@ from referrals.forms_unit import (
 )
 from referrals.models import DecidedBy, Referral, ReferralStatus
 from registry.models import EntryKind
-from smk.scoping import get_scoped_object_or_404, scoped
+from smk.models import Event
+from smk.scoping import Scope, get_scoped_object_or_404, scoped
+
+WITHDRAWN_MESSAGE = gettext_lazy(
+    "Urząd Wojewódzki wycofał to skierowanie — decyzja nie została wprowadzona."
+)
 
 
 def unit_referrals():
@@ -226,7 +234,12 @@ class UnitDecisionView(UnitStaffMixin, View):
         return self._render(referral, form)
 
     def post(self, request, pk):
-        referral = self.get_referral(pk)
+        try:
+            referral = self.get_referral(pk)
+        except Http404:
+            if not self._withdrawn_from_this_unit(pk):
+                raise
+            return self._withdrawn()
         if not self._open(referral):
             if request.POST.get("version") != str(referral.version):
                 messages.error(request, str(services.STALE_MESSAGE))
@@ -269,16 +282,44 @@ class UnitDecisionView(UnitStaffMixin, View):
     def _stale(self, pk, form):
         """Someone changed the referral meanwhile: say so and show it as it is now, with what
         the person typed, so they decide again knowingly (or learn it is gone)."""
-        messages.error(self.request, str(services.STALE_MESSAGE))
         try:
             referral = self.get_referral(pk)
         except Http404:
+            if self._withdrawn_from_this_unit(pk):
+                return self._withdrawn()
+            messages.error(self.request, str(services.STALE_MESSAGE))
             return redirect("referrals:unit_referral_list")
+        messages.error(self.request, str(services.STALE_MESSAGE))
         if not self._open(referral):
             return redirect("referrals:unit_referral_detail", pk=referral.pk)
         typed = {"justification": form.cleaned_data.get("justification", "")}
         fresh = self.decision.form_class(initial={**typed, "version": referral.version})
         return self._render(referral, fresh)
+
+    def _withdrawn_from_this_unit(self, pk) -> bool:
+        """Whether the office withdrew ("Wycofaj") this referral from the active profile's unit.
+
+        The scoped queryset no longer holds it, so this looks past the scope on purpose, but
+        only at a referral still pointing at this very unit, no longer sent, with a withdrawal
+        in its history: another unit's referral stays a plain 404 and nothing leaks.
+        """
+        scope, unit_id = self.request.profile.scope
+        if scope != Scope.UNIT or unit_id is None:
+            return False
+        withdrawn = Event.objects.filter(
+            target_type=ContentType.objects.get_for_model(Referral, for_concrete_model=False),
+            target_id=pk,
+            action="referral.withdrawn",
+        )
+        return (
+            Referral.objects.filter(pk=pk, unit_id=unit_id, sent_at__isnull=True).exists()
+            and withdrawn.exists()
+        )
+
+    def _withdrawn(self):
+        """The decision came too late: say so and go back to the list; nothing is changed."""
+        messages.warning(self.request, str(WITHDRAWN_MESSAGE))
+        return redirect("referrals:unit_referral_list")
 
     def _render(self, referral, form):
         return render(

@@ -58,7 +58,7 @@ class TestAccepted:
 
     def test_teraz_zalacze_plik_attaches_and_finishes(self, client_of, requester, batch):
         client = client_of(requester)
-        client.get(reverse("accounts:request_pdf", args=[batch.pk]))
+        client.post(reverse("accounts:request_pdf", args=[batch.pk]))  # "Pobierz"
         response = client.post(
             reverse("accounts:request_download", args=[batch.pk]),
             {"when": "teraz", "file": upload()},
@@ -68,7 +68,7 @@ class TestAccepted:
 
     def test_teraz_zalacze_plik_needs_a_file(self, client_of, requester, batch):
         client = client_of(requester)
-        client.get(reverse("accounts:request_pdf", args=[batch.pk]))
+        client.post(reverse("accounts:request_pdf", args=[batch.pk]))  # "Pobierz"
         response = client.post(
             reverse("accounts:request_download", args=[batch.pk]), {"when": "teraz"}
         )

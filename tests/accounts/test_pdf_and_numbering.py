@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from accounts.institutions import Institution
 from accounts.models import Role, RoleRequestBatch
 from accounts.services import reserve_request_numbers
+from smk.audit import history
 from tests.accounts.conftest import malopolskie_office
 from tests.factories import TrainingUnitFactory, UserFactory
 
@@ -98,11 +99,40 @@ class TestPdf:
         refused = client.post(step4, {"when": "pozniej"})
         assert refused.status_code == 200
         assert "pobierz wniosek dla wszystkich wnioskowanych ról" in refused.content.decode()
-        client.get(reverse("accounts:request_pdf", args=[batch.pk]))
+        pdf = reverse("accounts:request_pdf", args=[batch.pk])
+        assert client.post(pdf).url == pdf  # "Pobierz" records, then hands out the PDF
         batch.refresh_from_db()
         assert batch.downloaded_at is not None
         finished = client.post(step4, {"when": "pozniej"})
         assert finished.url == reverse("accounts:my_account")
+
+    def test_opening_the_pdf_link_downloads_it_without_counting_as_pobierz(
+        self, client_of, requester, submit, office_mazowieckie
+    ):
+        batch = submit(office_mazowieckie, [Role.UW])
+        client = client_of(requester)
+        response = client.get(reverse("accounts:request_pdf", args=[batch.pk]))
+        assert response["Content-Type"] == "application/pdf"
+        assert RoleRequestBatch.objects.get(pk=batch.pk).downloaded_at is None
+        assert not history(batch).filter(action="role_request.downloaded").exists()
+        refused = client.post(
+            reverse("accounts:request_download", args=[batch.pk]), {"when": "pozniej"}
+        )
+        assert "pobierz wniosek dla wszystkich wnioskowanych ról" in refused.content.decode()
+
+    def test_pobierz_on_step_4_is_a_form_that_records_the_download_once(
+        self, client_of, requester, submit, office_mazowieckie
+    ):
+        batch = submit(office_mazowieckie, [Role.UW])
+        client = client_of(requester)
+        pdf = reverse("accounts:request_pdf", args=[batch.pk])
+        step4 = client.get(reverse("accounts:request_download", args=[batch.pk])).content.decode()
+        assert f'<form method="post" action="{pdf}">' in step4
+        response = client.post(pdf, follow=True)
+        assert response["Content-Type"] == "application/pdf"
+        client.post(pdf)
+        downloads = history(batch).filter(action="role_request.downloaded")
+        assert downloads.count() == 1
 
     def test_another_persons_pdf_answers_404(self, client_of, submit, office_mazowieckie):
         batch = submit(office_mazowieckie, [Role.UW])

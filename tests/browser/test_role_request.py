@@ -77,7 +77,7 @@ def test_four_steps_of_a_role_request(newcomer, login, page, axe_violations, tmp
     page.get_by_role("button", name="Zakończ").click()
     expect(page.get_by_text("pobierz wniosek dla wszystkich wnioskowanych ról")).to_be_visible()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Pobierz").click()
+        page.get_by_role("button", name="Pobierz").click()
     pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))  # noqa: SIM115
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert all(n in text for n in numbers) and "Źrebięcka" in text

@@ -12,6 +12,7 @@ from reference.services import free_places
 from referrals import services
 from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus
 from registry.models import EKS, EntryKind, RegisterEntry
+from smk.models import Event
 from smk.scanning import EICAR
 from tests.factories import (
     AccreditationFactory,
@@ -534,6 +535,37 @@ def test_a_decision_after_the_office_withdrew_and_resent_is_refused_as_stale(sta
     assert STALE in page(response)
     assert reload(referral).status == S.ISSUED
     assert not EKS.objects.exists()
+
+
+WITHDRAWN = "Urząd Wojewódzki wycofał to skierowanie — decyzja nie została wprowadzona."
+
+
+@pytest.mark.parametrize("url_name", DECISION_URLS)
+def test_a_decision_on_a_referral_the_office_just_withdrew_says_so_and_changes_nothing(
+    client_of, setting, mazowieckie, url_name
+):
+    referral = setting.sent()
+    staff_client = client_of(setting.staff)
+    page_version = referral.version  # the unit opened the decision page before "Wycofaj"
+    setting.office_does(services.withdraw, referral)
+    withdrawn = reload(referral)
+    events = Event.objects.count()
+    url = reverse(url_name, args=[referral.pk])
+    form = {"version": page_version, "justification": "Nie zgłosił się"}
+
+    response = staff_client.post(url, form, follow=True)
+
+    assert response.redirect_chain == [(reverse(LIST), 302)]
+    assert WITHDRAWN in page(response)
+    after = reload(referral)
+    assert (after.status, after.version, after.sent_at) == (S.DRAFT, withdrawn.version, None)
+    assert Event.objects.count() == events
+    assert not EKS.objects.exists()
+    assert Referral.objects.count() == 1
+    # Staff of another unit learn nothing: the same URL is a plain 404 for them.
+    stranger = person_with_role(Role.UNIT_STAFF, unit=TrainingUnitFactory(voivodeship=mazowieckie))
+    assert client_of(stranger).post(url, form).status_code == 404
+    assert Event.objects.count() == events
 
 
 def test_a_second_decision_on_an_already_decided_referral_is_refused(staff_client, setting):

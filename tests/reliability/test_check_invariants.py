@@ -2,7 +2,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from referrals import services
+from referrals.invariants import one_live_referral_per_application
 from referrals.models import Referral, ReferralStatus
+from smk.audit import log_event
 from tests.factories import AccreditationFactory, ReferralFactory, mode
 from tests.referrals.test_state_machine import referral_in, run, setting  # noqa: F401
 
@@ -79,3 +81,30 @@ def test_office_non_commencement_without_strike_off_is_reported(setting, capsys)
     assert "bez wpisu o skreśleniu" in report
     assert Referral.objects.count() == 1
     assert services  # the services module is what keeps these true in real use
+
+
+def test_an_application_with_two_live_referrals_is_reported(setting, capsys):  # noqa: F811
+    first = _created(setting, ReferralStatus.DRAFT)
+    ok, report = check(capsys)
+    assert ok, report
+    assert "[OK] Jedno nieodrzucone skierowanie na wniosek" in report
+    second = ReferralFactory(
+        application=first.application,
+        voivodeship=first.voivodeship,
+        field=first.field,
+        mode=first.mode,
+    )
+    log_event(second, "referral.created", new_status=ReferralStatus.DRAFT)
+    ok, report = check(capsys)
+    assert not ok
+    assert (
+        f"Wniosek {first.application.number}: nieodrzuconych skierowań 2 "
+        f"({first.number}, {second.number}), a może być najwyżej 1."
+    ) in report
+
+
+def test_a_rejected_referral_and_its_replacement_are_one_live_referral(setting, capsys):  # noqa: F811
+    rejected = _created(setting, ReferralStatus.ISSUED)
+    run("reject", rejected, setting, "staff")
+    assert Referral.objects.filter(application=rejected.application).count() == 2
+    assert one_live_referral_per_application() == []

@@ -145,7 +145,8 @@ MATRIX: dict[str, Row] = {
     "accounts:request_download": Row(
         LOGIN, kwargs={"pk": "batch"}, methods=(GET, POST), scope="person"
     ),
-    "accounts:request_pdf": Row(LOGIN, kwargs={"pk": "batch"}, scope="person"),
+    # GET hands out the PDF; POST is step 4's "Pobierz" (records it, then redirects to GET).
+    "accounts:request_pdf": Row(LOGIN, kwargs={"pk": "batch"}, methods=(GET, POST), scope="person"),
     "accounts:batch_attachments": Row(
         LOGIN, kwargs={"pk": "batch"}, methods=(GET, POST), scope="person"
     ),
