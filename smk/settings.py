@@ -154,9 +154,14 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
-# Idle logout after 30 minutes: the session cookie is renewed on every request.
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle logout after 30 minutes without a request. A request renews the session's expiry when
+# the last renewal is SESSION_RENEW_SECONDS old (accounts.sessions.renew_expiry), not on every
+# request: a read-only page then writes nothing, so the session lives 30 to 31 minutes after
+# the last request (SESSION_SAVE_EVERY_REQUEST made every GET an UPDATE and a COMMIT).
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_RENEW_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + SESSION_RENEW_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "pl"
@@ -195,6 +200,10 @@ if env_str("REDIS_URL"):
             "LOCATION": env_str("REDIS_URL"),
         }
     }
+
+# The office's referral list is cached under the versions of its data (referrals/list_cache.py);
+# the timeout only bounds how long a page may outlive a bump lost with a crashed process.
+REFERRAL_LIST_CACHE_SECONDS = env_int("REFERRAL_LIST_CACHE_SECONDS", 60)
 
 TASKS = {
     "default": {

@@ -5,10 +5,12 @@ import datetime
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.sessions import MARKER_COOKIE
+from accounts.sessions import MARKER_COOKIE, RENEWED_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +23,11 @@ def log_in(client, user):
     assert MARKER_COOKIE in client.cookies
 
 
-def test_the_session_lasts_30_minutes_from_the_last_request():
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+def test_the_session_lasts_30_to_31_minutes_from_the_last_request():
+    assert settings.SESSION_IDLE_SECONDS == 30 * 60
+    assert settings.SESSION_RENEW_SECONDS == 60
+    assert settings.SESSION_COOKIE_AGE == 31 * 60
+    assert not settings.SESSION_SAVE_EVERY_REQUEST
 
 
 def test_an_expired_session_logs_out_with_a_notice(client, uw_mazowieckie):
@@ -47,9 +51,25 @@ def test_a_request_within_30_minutes_keeps_the_session(client, uw_mazowieckie):
     Session.objects.filter(session_key=key).update(
         expire_date=timezone.now() + datetime.timedelta(minutes=1)
     )
+    session = client.session
+    session[RENEWED_KEY] -= 60  # the last renewal was a minute ago
+    session.save()
     assert client.get(reverse("reference:unit_list")).status_code == 200
     renewed = Session.objects.get(session_key=key).expire_date
-    assert renewed > timezone.now() + datetime.timedelta(minutes=29)
+    assert renewed > timezone.now() + datetime.timedelta(minutes=30)
+
+
+def test_pages_opened_within_a_minute_of_the_last_renewal_write_nothing(client, uw_mazowieckie):
+    log_in(client, uw_mazowieckie)
+    key = client.session.session_key
+    client.get(reverse("referrals:referral_list"))  # the list remembers its URL once
+    expiry = Session.objects.get(session_key=key).expire_date
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(3):
+            assert client.get(reverse("referrals:referral_list")).status_code == 200
+    writes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert writes == []
+    assert Session.objects.get(session_key=key).expire_date == expiry
 
 
 def test_logging_out_on_purpose_shows_no_notice(client, uw_mazowieckie):
