@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.institutions import REQUESTABLE_KINDS
 from accounts.models import Profile, ProfileStatus, Role, RoleRequest, RoleRequestStatus
 from reference.models import Voivodeship
+from smk.filters import FilterSet
 
 KINDS = [(kind.value, kind.label) for kind in REQUESTABLE_KINDS]
 
 
-class RoleRequestFilter(django_filters.FilterSet):
+class RoleRequestFilter(FilterSet):
     """The administrator's queue: pending requests first of all, narrowed as needed."""
 
     q = django_filters.CharFilter(label=_("Numer wniosku, osoba lub jednostka"), method="search")
@@ -58,7 +59,7 @@ class RoleRequestFilter(django_filters.FilterSet):
         return queryset.filter(has_safe_attachment=value == "tak")
 
 
-class ProfileFilter(django_filters.FilterSet):
+class ProfileFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Osoba lub jednostka"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status profilu"),

@@ -1,19 +1,33 @@
 """The one place that decides which profile a request works in ("Pracuj w profilu")."""
 
-from accounts.models import Profile
+from accounts.models import Profile, ProfileRole
 
 SESSION_KEY = "active_profile_id"
 
 
 def profiles_of(user):
-    """The profiles ``user`` may work in: with an active (approved) role and not blocked."""
-    return list(
-        Profile.objects.filter(user=user)
-        .usable()
-        .select_related("voivodeship", "unit")
-        .prefetch_related("roles")
-        .order_by("kind", "pk")
+    """The profiles ``user`` may work in: with an active (approved) role and not blocked
+    (``Profile.objects.usable()``), each with its roles.
+
+    Every request asks this, so it is one query: the roles joined to their profiles, grouped
+    here, and each profile's ``roles`` filled in as ``prefetch_related("roles")`` fills it.
+    """
+    roles = (
+        ProfileRole.objects.filter(profile__user=user, profile__blocked_at__isnull=True)
+        .select_related("profile__voivodeship", "profile__unit")
+        .order_by("profile__kind", "profile_id", "role")
     )
+    profiles = {}
+    for role in roles:
+        profile = profiles.setdefault(role.profile_id, role.profile)
+        role.profile = profile
+        profile.__dict__.setdefault("_loaded_roles", []).append(role)
+    for profile in profiles.values():
+        prefetched = profile.roles.all()
+        prefetched._result_cache = profile.__dict__.pop("_loaded_roles")
+        prefetched._prefetch_done = True
+        profile._prefetched_objects_cache = {"roles": prefetched}
+    return list(profiles.values())
 
 
 def resolve_active_profile(request):

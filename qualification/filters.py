@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qualification.models import Application, FormalEvaluation, Procedure, Session
 from reference.models import Field, Mode
+from smk.filters import FilterSet
 from smk.scoping import scoped
 
 NOT_EVALUATED = "brak"
@@ -20,7 +21,7 @@ def _procedures_of(request):
     return scoped(Procedure, request).select_related("session", "voivodeship")
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(FilterSet):
     procedure = django_filters.ModelChoiceFilter(
         label=_("Postępowanie"),
         queryset=_procedures_of,

@@ -3,10 +3,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from reference.models import Field, TrainingUnit, Voivodeship
+from smk.filters import FilterSet
 from smk.scoping import Scope
 
 
-class TrainingUnitFilter(django_filters.FilterSet):
+class TrainingUnitFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Nazwa, miejscowość, NIP lub REGON"), method="search")
     field = django_filters.ModelChoiceFilter(
         label=_("Akredytacja w dziedzinie"),

@@ -40,3 +40,6 @@ class ReferralsConfig(AppConfig):
         # notifications connects the e-mail receiver of referral_event.
         import referrals.notifications
         import referrals.services  # noqa: F401
+        from referrals import list_cache
+
+        list_cache.connect()

@@ -2,7 +2,7 @@ import datetime
 
 import django_filters
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from qualification.models import Session
 from reference.models import Field, Mode, TrainingUnit
 from referrals.models import HOLDING_PLACE, DecidedBy, ReferralStatus
 from registry.models import EntryKind
+from smk.filters import FilterSet
 from smk.scoping import scoped
 
 #: A referral sent to a unit longer ago than this is overdue for the unit's decision.
@@ -39,7 +40,7 @@ def _units_in_scope(request):
     return scoped(TrainingUnit, request).only("id", "name").order_by("name", "pk")
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(FilterSet):
     """Wyszukiwarka of the referral list (seed 000 §5.1).
 
     Without a ``session`` parameter the list shows the newest session (the default of the
@@ -83,12 +84,22 @@ class ReferralFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         data = data.copy() if data is not None else QueryDict(mutable=True)
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.data = data  # FilterSet swaps an empty QueryDict (falsy) for a plain dict
+        # The session options say which sessions have referrals of this scope: one query
+        # gives the drop-down list, the check of the chosen session and the default.
+        self.filters[SESSION_PARAM].queryset = Session.objects.newest_first().annotate(
+            has_referrals=Exists(queryset.filter(session=OuterRef("pk")))
+        )
         #: The session applied because the search did not name one (None once it did).
         self.default_session = None
         if SESSION_PARAM not in data:
-            self.default_session = newest_session(queryset)
+            sessions = self.form.fields[SESSION_PARAM].objects
+            self.default_session = next(
+                (s for s in sessions if s.has_referrals), sessions[0] if sessions else None
+            )
+            # The form has not cleaned its data yet: it sees the default as if chosen.
             data[SESSION_PARAM] = self.default_session.pk if self.default_session else ""
-        super().__init__(data, queryset, request=request, prefix=prefix)
 
     @property
     def applied_session(self):

@@ -15,6 +15,7 @@ from qualification.models import Session
 from reference.models import Field, Mode
 from referrals.filters import ReferralFilter
 from referrals.models import ReferralStatus
+from smk.filters import FilterSet
 from smk.uploads import max_upload_bytes, validate_document
 
 TAB_PARAM = "tab"
@@ -29,7 +30,7 @@ class UnitTab(TextChoices):
 DECIDED_STATUSES = (ReferralStatus.STARTED, ReferralStatus.NOT_STARTED, ReferralStatus.REJECTED)
 
 
-class UnitReferralFilter(django_filters.FilterSet):
+class UnitReferralFilter(FilterSet):
     """The unit's referral list: the tab ("Do decyzji" by default) and the search criteria.
 
     The tab also orders the rows: referrals to decide oldest-sent first (they have waited the

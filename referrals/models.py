@@ -85,6 +85,18 @@ def is_decided_by_unit_and_not_struck_off(referral) -> bool:
     return referral.decided_by_kind == DecidedBy.UNIT and not referral.is_struck_off
 
 
+#: The office's list order: the ranking's (points ↓, study result ↓), then the number.
+LIST_ORDER = ("-rank_points", "-rank_study_result", "number")
+
+
+def rank_keys(application) -> dict:
+    """The sort keys a referral of ``application`` stores (see ``Referral.rank_points``)."""
+    return {
+        "rank_points": application.points or 0,
+        "rank_study_result": application.study_result or 0,
+    }
+
+
 class ReferralQuerySet(ScopedQuerySet):
     voivodeship_lookup = "voivodeship_id"
     unit_lookup = "unit_id"
@@ -156,6 +168,16 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         related_name="referrals",
         verbose_name=_("program specjalizacji"),
     )
+    # Sort keys of the office's list, copied from the application when the referral is
+    # created (its points are final by then): the list reads its first page from an index
+    # instead of joining and sorting every application. A missing value is stored as 0, which
+    # sorts last, as NULLS LAST does in the ranking.
+    rank_points = models.DecimalField(
+        _("punkty"), max_digits=6, decimal_places=2, default=0, editable=False
+    )
+    rank_study_result = models.DecimalField(
+        _("wynik studiów"), max_digits=3, decimal_places=2, default=0, editable=False
+    )
     planned_start = models.DateField(_("planowana data rozpoczęcia"), null=True, blank=True)
     planned_end = models.DateField(_("planowana data zakończenia"), null=True, blank=True)
 
@@ -203,6 +225,15 @@ class Referral(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["unit", "field", "status"], name="referral_place_holding"),
             models.Index(fields=["voivodeship", "status"]),
             models.Index(fields=["session", "voivodeship"]),
+            # The office's list (LIST_ORDER) of a session, and of every session: the first
+            # page is read from the index instead of sorting every referral.
+            # INCLUDE id (PostgreSQL): a deep page's keys come from the index alone.
+            models.Index(
+                fields=["voivodeship", "session", *LIST_ORDER], include=["id"], name="referral_list"
+            ),
+            models.Index(
+                fields=["voivodeship", *LIST_ORDER], include=["id"], name="referral_list_all"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -221,6 +252,11 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         if cached is not None:
             return cached
         return self.register_entries.filter(kind="skreslenie").exists()
+
+    @property
+    def status_label(self) -> str:
+        """``get_status_display()`` for lists: an enum lookup instead of searching the choices."""
+        return ReferralStatus(self.status).label
 
     @property
     def holds_place(self) -> bool:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reference.models import Field, TrainingUnit
 from registry.models import EntryKind, RegisterEntry
+from smk.filters import FilterSet
 from smk.scoping import scoped
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -16,7 +17,7 @@ def _units_in_scope(request):
     return scoped(TrainingUnit, request).order_by("name", "pk")
 
 
-class RegisterEntryFilter(django_filters.FilterSet):
+class RegisterEntryFilter(FilterSet):
     number = django_filters.CharFilter(
         label=_("Numer wpisu lub numer skierowania"), method="filter_number"
     )

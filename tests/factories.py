@@ -22,7 +22,7 @@ from qualification.models import (
     Stage,
 )
 from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
-from referrals.models import VISIBLE_TO_UNIT, Referral, ReferralStatus
+from referrals.models import VISIBLE_TO_UNIT, Referral, ReferralStatus, rank_keys
 
 _nip_counter = itertools.count(1)
 _regon_counter = itertools.count(1)
@@ -262,6 +262,11 @@ class ReferralFactory(factory.django.DjangoModelFactory):
         lambda o: timezone.now() if o.status in VISIBLE_TO_UNIT else None
     )
     status = ReferralStatus.DRAFT
+    # As create_referral copies them from the application.
+    rank_points = factory.LazyAttribute(lambda o: rank_keys(o.application)["rank_points"])
+    rank_study_result = factory.LazyAttribute(
+        lambda o: rank_keys(o.application)["rank_study_result"]
+    )
 
 
 def person_with_role(role: str, *, email: str | None = None, **profile_kwargs) -> User:

@@ -2,7 +2,7 @@ from smk.csv_export import csv_lines, safe_cell
 
 
 def test_a_name_typed_as_a_formula_is_exported_as_text():
-    assert safe_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert safe_cell("-5") == "'-5"
     assert safe_cell("Kowalska") == "Kowalska"
     assert safe_cell(None) == ""

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qualification.models import Session, SlotList, SlotListStatus
 from reference.models import Field, Mode, Voivodeship
+from smk.filters import FilterSet
 
 MAX_PLACES = 9999
 
@@ -65,7 +66,7 @@ class SlotListPlacesForm(forms.Form):
         }
 
 
-class PublishedSlotListFilter(django_filters.FilterSet):
+class PublishedSlotListFilter(FilterSet):
     session = django_filters.ModelChoiceFilter(
         label=_("Sesja"),
         queryset=Session.objects.filter(slot_lists__status=SlotListStatus.PUBLISHED)

@@ -15,6 +15,7 @@ from qualification.models import (
     SlotListStatus,
     Stage,
 )
+from referrals.list_cache import referrals_changed
 from referrals.models import Referral, ReferralStatus
 from smk.audit import log_event, log_events_bulk
 from smk.numbering import reserve_numbers
@@ -146,7 +147,9 @@ def create_referrals(applications, *, user=None, profile=None) -> int:
     created = 0
     rows = (
         applications.order_by("field_id", "mode_id", "ranking_position", "pk")
-        .values_list("pk", "session_id", "voivodeship_id", "field_id", "mode_id")
+        .values_list(
+            "pk", "session_id", "voivodeship_id", "field_id", "mode_id", "points", "study_result"
+        )
         .iterator(chunk_size=CHUNK)
     )
     chunk = []
@@ -178,14 +181,23 @@ def _create_referral_chunk(chunk, *, user, profile) -> int:
                 voivodeship_id=voivodeship,
                 field_id=field,
                 mode_id=mode,
+                rank_points=points or 0,
+                rank_study_result=study_result or 0,
                 created_by=user if user is not None and user.is_authenticated else None,
             )
-            for number, (application_id, session, voivodeship, field, mode) in zip(
-                numbers, chunk, strict=True
-            )
+            for number, (
+                application_id,
+                session,
+                voivodeship,
+                field,
+                mode,
+                points,
+                study_result,
+            ) in zip(numbers, chunk, strict=True)
         ],
         batch_size=1000,
     )
+    referrals_changed(voivodeship_id)  # bulk_create sends no post_save
     log_events_bulk(
         Referral,
         ((r.pk, "", ReferralStatus.DRAFT, {"number": r.number}) for r in referrals),

@@ -1,18 +1,21 @@
 """Skierowania na specjalizację: the office's referral list and its CSV export (seed 000 §5.1)."""
 
-from django.db.models import F
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from django_filters.views import FilterMixin, FilterView
 
 from accounts.models import VOIVODESHIP_ROLES
 from accounts.permissions import RoleRequiredMixin
+from referrals import list_cache
 from referrals.filters import ReferralFilter
-from referrals.models import Referral
+from referrals.models import LIST_ORDER, Referral
 from smk.csv_export import csv_response
+from smk.pagination import DeferredJoinPaginator
 from smk.scoping import scoped
 
 #: The list's columns (seed 000 §5.1), also the start of the CSV header.
@@ -30,22 +33,34 @@ COLUMNS = (
 LIST_URL_SESSION_KEY = "referral_list_url"
 
 
+#: What a row of the list shows (the CSV has more: the session, the points).
+LIST_COLUMNS = (
+    "number",
+    "status",
+    "application__number",
+    "application__first_name",
+    "application__last_name",
+    "field__name",
+    "mode__name",
+    "unit__name",
+)
+
+
 class ReferralSearchMixin(RoleRequiredMixin, FilterMixin):
     """The office's referrals, searched by :class:`ReferralFilter`, in ranking order."""
 
     roles = tuple(VOIVODESHIP_ROLES)
     filterset_class = ReferralFilter
 
+    #: The related rows read with each referral, and its columns (None: every column).
+    related = ("application", "field", "mode", "unit", "session")
+    columns = None
+
     def get_queryset(self):
-        return (
-            scoped(Referral, self.request)
-            .select_related("application", "field", "mode", "unit", "session")
-            .order_by(
-                F("application__points").desc(nulls_last=True),
-                F("application__study_result").desc(nulls_last=True),
-                "number",
-            )
+        referrals = (
+            scoped(Referral, self.request).select_related(*self.related).order_by(*LIST_ORDER)
         )
+        return referrals.only(*self.columns) if self.columns else referrals
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -55,14 +70,26 @@ class ReferralSearchMixin(RoleRequiredMixin, FilterMixin):
 
 
 class ReferralListView(ReferralSearchMixin, FilterView):
-    template_name = "referrals/list/referral_list.html"
+    #: The content; the page around it is ``page_template`` (referrals/list_cache.py).
+    template_name = "referrals/list/referral_list_content.html"
+    page_template = "referrals/list/referral_list.html"
     paginate_by = 25
     context_object_name = "referrals"
+    paginator_class = DeferredJoinPaginator
+    related = ("application", "field", "mode", "unit")
+    columns = LIST_COLUMNS
 
     def get(self, request, *args, **kwargs):
         # The referral form returns here with the same criteria ("Anuluj", the link at the top).
-        request.session[LIST_URL_SESSION_KEY] = request.get_full_path()
-        return super().get(request, *args, **kwargs)
+        # Saved only when it changes: paging through the same list writes nothing.
+        if request.session.get(LIST_URL_SESSION_KEY) != request.get_full_path():
+            request.session[LIST_URL_SESSION_KEY] = request.get_full_path()
+        key = list_cache.cache_key(request)
+        content = list_cache.get(key)
+        if content is None:
+            content = super().get(request, *args, **kwargs).rendered_content
+            list_cache.store(key, content)
+        return render(request, self.page_template, {"content": mark_safe(content)})  # noqa: S308
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
