@@ -9,9 +9,10 @@ SECRET_KEY, plain HTTP on loopback, ``CONN_MAX_AGE=60`` as docker-compose runs i
 2. pages, in process (Django's test client logged in with ``force_login``; only the request
    is timed; queries counted with ``CaptureQueriesContext`` on one extra request): the
    referral list as a UW clerk opens it (newest session, sorted by points), its last page,
-   with a search, and across all sessions; the same rows through the Django admin changelist
-   of Referral as a superuser; the referral form, its history, a ranking list, the register,
-   the application list, the unit's referral list;
+   with a search, and across all sessions — each built (its cache off, as after any change of
+   its data) and served again from its cache; the same rows through the Django admin
+   changelist of Referral as a superuser; the referral form, its history, a ranking list, the
+   register, the application list, the unit's referral list;
 3. actions: "Przydziel", "Wyślij" and the unit's "Akceptuj" through ``referrals.services`` by
    8 threads, each with its own database connection, all on one hot unit and then on many
    units (outside mazowieckie, whose pages are measured, so they stay the same run to run);
@@ -20,7 +21,8 @@ SECRET_KEY, plain HTTP on loopback, ``CONN_MAX_AGE=60`` as docker-compose runs i
    rolled back afterwards;
 5. the referral PDF: ms per document;
 6. over HTTP: gunicorn on loopback and ``wrk`` at 32 connections on the list page, with the
-   session cookies of 32 logged-in clerks: requests/s and p99.
+   session cookies of 32 logged-in clerks: requests/s and p99; then again with the list's
+   cache off, for comparison.
 
 Results go to ``bench/results/<date>.json`` and ``<date>.md``, with every budget of issue 7
 marked pass or fail. ``BENCH_QUICK=1`` runs everything briefly (CI-sized: fewer iterations,
@@ -304,25 +306,50 @@ def measure_pages(subjects: Subjects, iterations: int, log=print, warmup: int = 
 
     pages, admin = [], []
     for page in subjects.pages():
-        result = {
-            "name": page["name"],
-            **measure_request(client(page["user"]), page["url"], iterations, warmup),
-        }
-        pages.append(result | {"list": page.get("list", False)})
-        log(
-            f"  {page['name']}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
-            f"{result['queries']} queries"
-        )
+        # The referral list twice: built (the cache off, as after every change of its data)
+        # and as it is served again until the next change (referrals/list_cache.py).
+        variants = [("", 0), (CACHED_SUFFIX, None)] if page.get("list") else [("", None)]
+        for suffix, cache_seconds in variants:
+            name = page["name"] + suffix
+            with list_cache_seconds(cache_seconds):
+                result = {
+                    "name": name,
+                    **measure_request(client(page["user"]), page["url"], iterations, warmup),
+                }
+            pages.append(result | {"list": page.get("list", False)})
+            log(
+                f"  {name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
+                f"{result['queries']} queries"
+            )
         if page.get("admin_url"):
             theirs = measure_request(client(subjects.admin), page["admin_url"], iterations, warmup)
-            theirs["name"] = page["name"]
-            theirs["speedup"] = round(theirs["p50_ms"] / result["p50_ms"], 2)
-            admin.append(theirs)
-            log(
-                f"    admin: p50 {theirs['p50_ms']} ms, {theirs['queries']} queries "
-                f"(ours {theirs['speedup']}× faster)"
-            )
+            for ours in pages[-len(variants) :]:
+                row = theirs | {
+                    "name": ours["name"],
+                    "speedup": round(theirs["p50_ms"] / ours["p50_ms"], 2),
+                }
+                admin.append(row)
+                log(
+                    f"    admin: p50 {theirs['p50_ms']} ms, {theirs['queries']} queries "
+                    f"({ours['name']}: {row['speedup']}× faster)"
+                )
     return {"pages": pages, "admin": admin}
+
+
+#: The name of the referral list's measurements served from its cache.
+CACHED_SUFFIX = " (from the cache)"
+
+
+@contextmanager
+def list_cache_seconds(seconds: int | None):
+    """The referral list's cache timeout for the block (None: as configured)."""
+    if seconds is None:
+        yield
+        return
+    from django.test.utils import override_settings
+
+    with override_settings(REFERRAL_LIST_CACHE_SECONDS=seconds):
+        yield
 
 
 def measure_pdf(subjects: Subjects, iterations: int) -> dict:
@@ -661,8 +688,16 @@ def _get(url: str, cookie: str | None = None, timeout: float = 10) -> tuple[int,
         return response.status, response.read().decode("utf-8", "replace")
 
 
-def measure_http(seconds: int, *, workers: int | None = None, log=print) -> dict:
-    """gunicorn on 127.0.0.1 and wrk at 32 connections on the referral list."""
+def measure_http(
+    seconds: int,
+    *,
+    workers: int | None = None,
+    path: str | None = None,
+    environment: dict | None = None,
+    log=print,
+) -> dict:
+    """gunicorn on 127.0.0.1 and wrk at 32 connections on the referral list (or ``path``);
+    ``environment`` is added to the server's."""
     from django.db import connection
     from django.urls import reverse
 
@@ -681,8 +716,8 @@ def measure_http(seconds: int, *, workers: int | None = None, log=print) -> dict
     connection.close()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    path = reverse("referrals:referral_list")
-    env = {**os.environ, **BENCH_ENV, "ALLOWED_HOSTS": "127.0.0.1"}
+    path = path or reverse("referrals:referral_list")
+    env = {**os.environ, **BENCH_ENV, "ALLOWED_HOSTS": "127.0.0.1", **(environment or {})}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server_log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - read back and closed below
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
@@ -712,7 +747,7 @@ def measure_http(seconds: int, *, workers: int | None = None, log=print) -> dict
         else:
             raise RuntimeError("gunicorn did not answer /healthz")
         status, body = _get(base + path, cookies[0])
-        if status != 200 or "<table" not in body:
+        if status != 200 or (path == reverse("referrals:referral_list") and "<table" not in body):
             raise RuntimeError(f"the list answered {status} without a table: not logged in?")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(wrk_script(cookies))
@@ -878,16 +913,19 @@ def markdown(results: dict) -> str:
             f"| {row['applications']:,} | {row['referrals']:,} | {row['seconds']} | "
             f"{row['peak_memory_mb']} |"
         )
-    http = results.get("http", {})
+    http, built = results.get("http", {}), results.get("http_built", {})
     if "requests_per_second" in http:
-        lines += [
-            "",
-            f"HTTP (gunicorn, {http['workers']} workers; wrk, {http['connections']} connections, "
-            f"{http['seconds']} s): **{http['requests_per_second']} requests/s**, p50 "
-            f"{http.get('p50_ms')} ms, p99 {http.get('p99_ms')} ms, non-2xx {http['non_2xx']}.",
-        ]
+        what = (
+            f"HTTP (gunicorn, {http['workers']} sync workers; wrk, {http['connections']} "
+            f"connections, {http['seconds']} s; the list as deployed, served from its cache "
+            "between changes)"
+        )
+        lines += ["", _http_figures(what, http)]
     elif http:
         lines += ["", f"HTTP: {http}"]
+    if "requests_per_second" in built:
+        what = "HTTP with the list's cache off (every request builds the list)"
+        lines += ["", _http_figures(what, built)]
     lines += ["", "| budget | value | limit | |", "|---|---:|---:|---|"]
     for row in results.get("budgets", []):
         lines.append(
@@ -897,6 +935,13 @@ def markdown(results: dict) -> str:
     for name, error in results.get("errors", {}).items():
         lines.append(f"\n{name} failed: `{error}`")
     return "\n".join(lines) + "\n"
+
+
+def _http_figures(what: str, http: dict) -> str:
+    return (
+        f"{what}: **{http['requests_per_second']} requests/s**, p50 {http.get('p50_ms')} ms, "
+        f"p99 {http.get('p99_ms')} ms, non-2xx {http['non_2xx']}."
+    )
 
 
 def write_results(results: dict, directory: Path = RESULTS_DIR) -> Path:
@@ -1003,6 +1048,18 @@ def run(*, quick: bool, scale: float, log=print) -> dict:
     results["closing"] = part("closing", lambda: measure_closing(settings.closing_sizes, log)) or []
     if connection.vendor == "postgresql":
         results["http"] = part("http", lambda: measure_http(settings.wrk_seconds, log=log)) or {}
+        # For comparison: every request builds the list (its cache off).
+        results["http_built"] = (
+            part(
+                "http, the list's cache off",
+                lambda: measure_http(
+                    settings.wrk_seconds,
+                    environment={"REFERRAL_LIST_CACHE_SECONDS": "0"},
+                    log=log,
+                ),
+            )
+            or {}
+        )
     results["budgets"] = budgets(results)
     results["finished"] = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
     results["machine_after"] = machine()
