@@ -243,9 +243,12 @@ def test_a_unit_of_another_voivodeship_is_refused_by_the_search_and_lists_nothin
     assert response.status_code == 200
     assert list(response.context["referrals"]) == []
     assert response.context["filter"].form.errors["unit"]
-    unit_choices = list(response.context["filter"].form.fields["unit"].queryset)
-    assert unit_mazowieckie in unit_choices
-    assert unit_malopolskie not in unit_choices
+    unit_choices = dict(response.context["filter"].form.fields["unit"].choices)
+    assert unit_mazowieckie.pk in unit_choices
+    assert unit_malopolskie.pk not in unit_choices
+    page = response.content.decode()
+    assert f'<option value="{unit_mazowieckie.pk}">' in page
+    assert f'<option value="{unit_malopolskie.pk}"' not in page
     rows = csv_rows(client.get(reverse(CSV_URL), {"session": "", "unit": unit_malopolskie.pk}))
     assert rows[1:] == []
 
