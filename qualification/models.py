@@ -468,6 +468,10 @@ class Application(models.Model):
         verbose_name_plural = _("wnioski")
         indexes = [
             models.Index(fields=["session", "voivodeship", "status"]),
+            # The office's application list: its count and its filter across all sessions.
+            models.Index(
+                fields=["voivodeship", "status", "session", "number"], name="application_office"
+            ),
             models.Index(
                 fields=["session", "voivodeship", "field", "mode", "-points", "-study_result"],
                 name="application_ranking",

@@ -45,6 +45,7 @@ from qualification.services.evaluation import (
     procedure_for,
 )
 from smk.audit import describe, history
+from smk.pagination import DeferredJoinPaginator
 from smk.scoping import get_scoped_object_or_404, scoped
 
 OFFICE_ROLES = (Role.UW, Role.WOJEWODA)
@@ -102,6 +103,7 @@ class ApplicationListView(RoleRequiredMixin, FilterView):
     template_name = "qualification/applications/list.html"
     context_object_name = "applications"
     paginate_by = 25
+    paginator_class = DeferredJoinPaginator
 
     def get_queryset(self):
         return (
