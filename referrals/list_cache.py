@@ -21,12 +21,15 @@ the tests of this module).
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 
 from smk import versions
 from smk.scoping import Scope
 
+#: The cache alias of the pages (settings.CACHES): not "default", whose login rate limits a
+#: page-filled cache must never evict.
+CACHE = "pages"
 REFERENCE_KEY = "reference"
 #: Search parameters whose results depend on more than the versioned data.
 UNCACHED_PARAMS = ("attention",)
@@ -56,12 +59,12 @@ def cache_key(request) -> str | None:
 
 
 def get(key):
-    return cache.get(key) if key else None
+    return caches[CACHE].get(key) if key else None
 
 
 def store(key, content: str) -> None:
     if key:
-        cache.set(key, content, settings.REFERRAL_LIST_CACHE_SECONDS)
+        caches[CACHE].set(key, content, settings.REFERRAL_LIST_CACHE_SECONDS)
 
 
 # ---- What changes the list --------------------------------------------------------------------

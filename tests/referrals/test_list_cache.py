@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -37,9 +37,9 @@ LIST = reverse("referrals:referral_list")
 @pytest.fixture(autouse=True)
 def list_cache_on(settings):
     settings.REFERRAL_LIST_CACHE_SECONDS = 60
-    cache.clear()
+    caches["pages"].clear()
     yield
-    cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture
@@ -133,3 +133,15 @@ def test_another_office_never_gets_this_office_s_cached_list(clerk, malopolskie)
     other_office = person_with_role(Role.UW, voivodeship=malopolskie)
     page, _ = open_list(logged_in(other_office))
     assert referral.number not in page
+
+
+def test_cached_lists_live_apart_from_the_login_rate_limits(clerk):
+    """A cache full of lists culls lists, never the counters of failed logins."""
+    ReferralFactory(application__points=Decimal(40))
+    open_list(logged_in(clerk))
+
+    def list_keys(alias):
+        return [key for key in caches[alias]._cache if "referral-list" in key]
+
+    assert list_keys("pages")
+    assert not list_keys("default")
