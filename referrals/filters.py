@@ -89,12 +89,13 @@ class ReferralFilter(FilterSet):
         data = data.copy() if data is not None else QueryDict(mutable=True)
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.data = data  # FilterSet swaps an empty QueryDict (falsy) for a plain dict
-        self.filters["unit"].extra["choices"] = _units_in_scope(request)
         # The session options say which sessions have referrals of this scope: one query
         # gives the drop-down list, the check of the chosen session and the default.
         self.filters[SESSION_PARAM].queryset = Session.objects.newest_first().annotate(
             has_referrals=Exists(queryset.filter(session=OuterRef("pk")))
         )
+        # Set on the form's own field: as the filter's choices every form would deep-copy them.
+        self.form.fields["unit"].choices = _units_in_scope(request)
         #: The session applied because the search did not name one (None once it did).
         self.default_session = None
         if SESSION_PARAM not in data:
