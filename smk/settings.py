@@ -199,7 +199,7 @@ CACHES = {
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 500},  # ~50 KB a list: ~25 MB per worker at most
     },
 }
 if env_str("REDIS_URL"):
