@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from accounts.models import ProfileRole, ProfileStatus, RoleRequest, RoleRequest
 from accounts.profiles import activate_profile
 from accounts.reminders import requests_missing_attachment
 from accounts.views.common import build_section, get_own_or_404, own_profiles, own_requests
+from smk import redirects
 
 ACTIVE_SORTS = {
     "nazwa": (gettext_lazy("Nazwa jednostki"), ["label", "pk"]),
@@ -126,21 +126,12 @@ def edit_contact_data(request, pk):
     return render(request, "accounts/contact_form.html", {"form": form, "profile": profile})
 
 
-def _safe_next(request, default="home"):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 @login_required
 def attachment_reminder(request):
     """After login: "Brak załączników do wniosków o rolę", with "Przypomnij mi przy kolejnym
     logowaniu" and, per request, "Plik został wysłany mailem lub wydruk pocztą…"."""
     requests = list(requests_missing_attachment(request.user))
-    next_url = _safe_next(request)
+    next_url = redirects.next_url(request, "home")
     if not requests:
         return redirect(next_url)
     form = ReminderForm(request.POST if request.method == "POST" else None, requests=requests)

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.formats import number_format
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,6 +44,7 @@ from qualification.services.evaluation import (
     points_stage_refusal,
     procedure_for,
 )
+from smk import redirects
 from smk.audit import describe, history
 from smk.pagination import DeferredJoinPaginator
 from smk.scoping import get_scoped_object_or_404, scoped
@@ -52,16 +53,6 @@ OFFICE_ROLES = (Role.UW, Role.WOJEWODA)
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _safe_next(request) -> str:
-    """The ``next`` parameter when it is a local URL of this site, else ""."""
-    url = request.GET.get("next") or request.POST.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
 
 
 def _with_next(url: str, next_url: str) -> str:
@@ -144,7 +135,7 @@ def application_detail(request, pk):
         pk=pk,
     )
     procedure = procedure_for(application)
-    next_url = _safe_next(request)
+    next_url = redirects.next_url(request)
     return render(
         request,
         "qualification/applications/detail.html",
@@ -195,7 +186,7 @@ class ApplicationEditView(RoleRequiredMixin, View):
     def prepare(self, pk):
         self.application = _application(self.request, pk)
         self.refused = self.refusal(self.application, procedure_for(self.application))
-        self.next_url = _safe_next(self.request)
+        self.next_url = redirects.next_url(self.request)
         self.detail_url = _detail_url(self.application, self.next_url)
 
     def get(self, request, pk):
@@ -425,7 +416,7 @@ def application_history(request, pk):
         }
         for event in history(application)
     ]
-    next_url = _safe_next(request)
+    next_url = redirects.next_url(request)
     return render(
         request,
         "qualification/applications/history.html",

@@ -20,7 +20,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -36,6 +36,7 @@ from referrals.views.list import LIST_URL_SESSION_KEY
 from registry.models import EKS, EntryKind
 from smk.audit import describe, history
 from smk.pdf import pdf_response
+from smk.redirects import safe_local_url
 from smk.scoping import get_scoped_object_or_404, scoped
 from smk.uploads import SIGNATURES, sniff_content_type
 
@@ -155,15 +156,7 @@ def _differing(referral, chosen: dict) -> dict[str, str]:
 def list_url(request) -> str:
     """The referral list with the filters it was left with; only a path on this site."""
     url = request.session.get(LIST_URL_SESSION_KEY)
-    if (
-        isinstance(url, str)
-        and url.startswith("/")
-        and not url.startswith("//")
-        and "\\" not in url
-        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
-    ):
-        return url
-    return reverse("referrals:referral_list")
+    return safe_local_url(request, url) or reverse("referrals:referral_list")
 
 
 def _refuse(request, referral):
