@@ -68,7 +68,6 @@ class ReferralFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ReferralStatus.choices, empty_label=_("wszystkie")
     )
-    # A unit of another voivodeship is not a valid choice: the form refuses it.
     # The choices are the scope's units (set in __init__): another voivodeship's is refused.
     unit = django_filters.ChoiceFilter(
         label=_("Jednostka szkoleniowa"), empty_label=_("wszystkie"), method="filter_unit"
@@ -92,7 +91,7 @@ class ReferralFilter(FilterSet):
         # The session options say which sessions have referrals of this scope: one query
         # gives the drop-down list, the check of the chosen session and the default.
         self.filters[SESSION_PARAM].queryset = Session.objects.newest_first().annotate(
-            has_referrals=Exists(queryset.filter(session=OuterRef("pk")))
+            has_referrals=Exists(self.queryset.filter(session=OuterRef("pk")))
         )
         # Set on the form's own field: as the filter's choices every form would deep-copy them.
         self.form.fields["unit"].choices = _units_in_scope(request)

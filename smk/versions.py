@@ -12,17 +12,16 @@ transaction, so it takes no lock that clerks' transactions would queue on. A pro
 between the commit and the bump leaves pages stale until their cache timeout.
 """
 
-import logging
-
 from django.db import connection, transaction
 
 from smk.models import DataVersion
 
-logger = logging.getLogger(__name__)
-
 
 def bump(*keys: str) -> None:
-    """Bump ``keys`` when the current transaction commits (at once outside a transaction)."""
+    """Bump ``keys`` when the current transaction commits (at once outside a transaction).
+
+    ``robust``: a failed bump is logged by Django and does not fail the request whose change
+    has already been committed; its pages then live until their cache timeout."""
     keys = tuple(dict.fromkeys(keys))
     transaction.on_commit(lambda: _bump_now(keys), robust=True)
 
