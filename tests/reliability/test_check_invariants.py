@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from referrals import services
 from referrals.invariants import one_live_referral_per_application
@@ -108,3 +109,17 @@ def test_a_rejected_referral_and_its_replacement_are_one_live_referral(setting, 
     run("reject", rejected, setting, "staff")
     assert Referral.objects.filter(application=rejected.application).count() == 2
     assert one_live_referral_per_application() == []
+
+
+def test_a_referral_sorted_by_other_points_than_its_application_s_is_reported(
+    setting,  # noqa: F811
+    capsys,
+):
+    referral = _created(setting, ReferralStatus.DRAFT)
+    ok, report = check(capsys)
+    assert ok, report
+    assert "[OK] Klucze sortowania listy skierowań" in report
+    Referral.objects.filter(pk=referral.pk).update(rank_points=F("rank_points") + 1)
+    ok, report = check(capsys)
+    assert not ok
+    assert f"Skierowanie {referral.number}: punkty do sortowania" in report
