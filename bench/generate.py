@@ -271,10 +271,10 @@ COLUMNS = {
     PreferredUnit: ["id", "application_id", "unit_id", "position"],
     Referral: [
         "id", "number", "application_id", "session_id", "replaces_id", "voivodeship_id",
-        "field_id", "mode_id", "rank_points", "rank_study_result", "status", "unit_id",
-        "programme_id", "planned_start", "planned_end", "decision", "decided_by_kind",
-        "decision_justification", "decision_attachment", "decided_at", "decided_by_id",
-        "sent_at", "version", "created_at", "updated_at", "created_by_id",
+        "field_id", "mode_id", "rank_points", "rank_study_result", "applicant_name", "status",
+        "unit_id", "programme_id", "planned_start", "planned_end", "decision",
+        "decided_by_kind", "decision_justification", "decision_attachment", "decided_at",
+        "decided_by_id", "sent_at", "version", "created_at", "updated_at", "created_by_id",
     ],
     RegisterEntry: [
         "id", "number", "kind", "entry_date", "referral_id", "voivodeship_id", "first_name",
@@ -755,6 +755,7 @@ class World:
             "mode_id": app["mode_id"],
             "rank_points": app["points"] or 0,
             "rank_study_result": app["study_result"] or 0,
+            "applicant_name": f"{app['first_name']} {app['last_name']}",
             "status": S.DRAFT,
             "unit_id": None,
             "programme_id": None,

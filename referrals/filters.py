@@ -2,7 +2,7 @@ import datetime
 
 import django_filters
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,12 +113,9 @@ class ReferralFilter(FilterSet):
         return self.form.cleaned_data.get(SESSION_PARAM) if self.is_valid() else None
 
     def filter_name(self, queryset, name, value):
-        # Every word must appear in the first or the last name, in any order.
+        # Every word must appear in the name, in any order (the referral's copy of it).
         for word in value.split():
-            queryset = queryset.filter(
-                Q(application__first_name__icontains=word)
-                | Q(application__last_name__icontains=word)
-            )
+            queryset = queryset.filter(applicant_name__icontains=word)
         return queryset
 
     def filter_attention(self, queryset, name, value):

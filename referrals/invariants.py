@@ -9,8 +9,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Q, Value
+from django.db.models.functions import Coalesce, Concat
 
 from reference.models import Accreditation
 from referrals.models import HOLDING_PLACE, DecidedBy, Referral, ReferralStatus
@@ -108,20 +108,28 @@ def one_live_referral_per_application() -> list[str]:
     ]
 
 
-def rank_keys_match_applications() -> list[str]:
-    """The list's sort keys are copies of the application's points and study result (0 when
-    missing): a copy that drifted would put a referral in the wrong place of the list."""
+def copies_match_applications() -> list[str]:
+    """The list's sort keys and searched name are copies of the application's points, study
+    result (0 when missing) and name: a copy that drifted would put a referral in the wrong
+    place of the list, or hide it from a search."""
     drifted = (
         Referral.objects.exclude(
             rank_points=Coalesce("application__points", Value(Decimal(0))),
             rank_study_result=Coalesce("application__study_result", Value(Decimal(0))),
+            applicant_name=Concat(
+                "application__first_name",
+                Value(" "),
+                "application__last_name",
+                output_field=CharField(),
+            ),
         )
         .order_by("number")
-        .values_list("number", "rank_points", "application__points")[:20]
+        .values_list("number", "rank_points", "application__points", "applicant_name")[:20]
     )
     return [
-        f"Skierowanie {number}: punkty do sortowania {rank}, a we wniosku {points}."
-        for number, rank, points in drifted
+        f"Skierowanie {number}: punkty do sortowania {rank} (we wniosku {points}), "
+        f"nazwisko do wyszukiwania „{name}” — inne niż we wniosku."
+        for number, rank, points, name in drifted
     ]
 
 
@@ -176,7 +184,7 @@ CHECKS = [
     ("EKS i wpisy rozpoczęcia", started_have_one_eks_and_one_start_entry),
     ("Skreślenia", strike_offs_match_final_non_commencements),
     ("Jedno nieodrzucone skierowanie na wniosek", one_live_referral_per_application),
-    ("Klucze sortowania listy skierowań", rank_keys_match_applications),
+    ("Dane wniosku w skierowaniu (sortowanie i wyszukiwanie)", copies_match_applications),
     ("Unikalne numery", numbers_unique),
     ("Historia skierowań", history_complete_and_ordered),
 ]

@@ -90,10 +90,12 @@ LIST_ORDER = ("-rank_points", "-rank_study_result", "number")
 
 
 def rank_keys(application) -> dict:
-    """The sort keys a referral of ``application`` stores (see ``Referral.rank_points``)."""
+    """What a referral of ``application`` copies from it: the list's sort keys (see
+    ``Referral.rank_points``) and the name its search looks for."""
     return {
         "rank_points": application.points or 0,
         "rank_study_result": application.study_result or 0,
+        "applicant_name": f"{application.first_name} {application.last_name}",
     }
 
 
@@ -177,6 +179,12 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     )
     rank_study_result = models.DecimalField(
         _("wynik studiów"), max_digits=3, decimal_places=2, default=0, editable=False
+    )
+    #: The applicant's "first last" name, copied with the sort keys (the application's names
+    #: are final once it is approved): the search by name reads it from the referral's own
+    #: row instead of joining every application of the session.
+    applicant_name = models.CharField(
+        _("imię i nazwisko"), max_length=255, blank=True, default="", editable=False
     )
     planned_start = models.DateField(_("planowana data rozpoczęcia"), null=True, blank=True)
     planned_end = models.DateField(_("planowana data zakończenia"), null=True, blank=True)

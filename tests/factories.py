@@ -267,6 +267,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     rank_study_result = factory.LazyAttribute(
         lambda o: rank_keys(o.application)["rank_study_result"]
     )
+    applicant_name = factory.LazyAttribute(lambda o: rank_keys(o.application)["applicant_name"])
 
 
 def person_with_role(role: str, *, email: str | None = None, **profile_kwargs) -> User:

@@ -148,7 +148,15 @@ def create_referrals(applications, *, user=None, profile=None) -> int:
     rows = (
         applications.order_by("field_id", "mode_id", "ranking_position", "pk")
         .values_list(
-            "pk", "session_id", "voivodeship_id", "field_id", "mode_id", "points", "study_result"
+            "pk",
+            "session_id",
+            "voivodeship_id",
+            "field_id",
+            "mode_id",
+            "points",
+            "study_result",
+            "first_name",
+            "last_name",
         )
         .iterator(chunk_size=CHUNK)
     )
@@ -183,6 +191,7 @@ def _create_referral_chunk(chunk, *, user, profile) -> int:
                 mode_id=mode,
                 rank_points=points or 0,
                 rank_study_result=study_result or 0,
+                applicant_name=f"{first_name} {last_name}",
                 created_by=user if user is not None and user.is_authenticated else None,
             )
             for number, (
@@ -193,6 +202,8 @@ def _create_referral_chunk(chunk, *, user, profile) -> int:
                 mode,
                 points,
                 study_result,
+                first_name,
+                last_name,
             ) in zip(numbers, chunk, strict=True)
         ],
         batch_size=1000,

@@ -37,9 +37,8 @@ LIST_URL_SESSION_KEY = "referral_list_url"
 LIST_COLUMNS = (
     "number",
     "status",
+    "applicant_name",
     "application__number",
-    "application__first_name",
-    "application__last_name",
     "field__name",
     "mode__name",
     "unit__name",

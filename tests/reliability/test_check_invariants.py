@@ -111,15 +111,21 @@ def test_a_rejected_referral_and_its_replacement_are_one_live_referral(setting, 
     assert one_live_referral_per_application() == []
 
 
-def test_a_referral_sorted_by_other_points_than_its_application_s_is_reported(
+def test_a_referral_sorted_or_searched_by_other_data_than_its_application_s_is_reported(
     setting,  # noqa: F811
     capsys,
 ):
     referral = _created(setting, ReferralStatus.DRAFT)
     ok, report = check(capsys)
     assert ok, report
-    assert "[OK] Klucze sortowania listy skierowań" in report
+    assert "[OK] Dane wniosku w skierowaniu (sortowanie i wyszukiwanie)" in report
     Referral.objects.filter(pk=referral.pk).update(rank_points=F("rank_points") + 1)
     ok, report = check(capsys)
     assert not ok
     assert f"Skierowanie {referral.number}: punkty do sortowania" in report
+    Referral.objects.filter(pk=referral.pk).update(
+        rank_points=F("rank_points") - 1, applicant_name="Ktoś Inny"
+    )
+    ok, report = check(capsys)
+    assert not ok
+    assert "nazwisko do wyszukiwania „Ktoś Inny”" in report
