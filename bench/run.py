@@ -7,12 +7,13 @@ SECRET_KEY, plain HTTP on loopback, ``CONN_MAX_AGE=60`` as docker-compose runs i
 1. migrate, collect static files, ``bench_data --scale $BENCH_SCALE`` (default 1) unless the
    data exists;
 2. pages, in process (Django's test client logged in with ``force_login``; only the request
-   is timed; queries counted with ``CaptureQueriesContext`` on one extra request): the
+   is timed, the pages compared with each other taking turns; queries counted with
+   ``CaptureQueriesContext`` on one extra request): the
    referral list as a UW clerk opens it (newest session, sorted by points), its last page,
-   with a search, and across all sessions — each built (its cache off, as after any change of
-   its data) and served again from its cache; the same rows through the Django admin
-   changelist of Referral as a superuser; the referral form, its history, a ranking list, the
-   register, the application list, the unit's referral list;
+   with a search, and across all sessions — each built (its data version bumped before every
+   request, as after any clerk's change) and served again from its cache; the same rows
+   through the Django admin changelist of Referral as a superuser; the referral form, its
+   history, a ranking list, the register, the application list, the unit's referral list;
 3. actions: "Przydziel", "Wyślij" and the unit's "Akceptuj" through ``referrals.services`` by
    8 threads, each with its own database connection, all on one hot unit and then on many
    units (outside mazowieckie, whose pages are measured, so they stay the same run to run);
@@ -270,33 +271,73 @@ def client_for(user):
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
 
 
-def measure_request(client, url: str, iterations: int, warmup: int = 3) -> dict:
-    """Time ``iterations`` GETs of ``url`` (only the request), then count one's queries."""
+@dataclass
+class Probe:
+    """One page to time: who opens it, its URL, and what to do (untimed) before each time."""
+
+    name: str
+    client: object
+    url: str
+    before: object = None
+
+    def get(self):
+        if self.before is not None:
+            self.before()
+        return self.client.get(self.url)
+
+
+def data_changed(voivodeship_id):
+    """What a clerk's change does to the referral list: its data version moves on, so the
+    next opening builds the page (referrals/list_cache.py)."""
+    from referrals.list_cache import referrals_key
+    from smk.versions import _bump_now
+
+    return lambda: _bump_now((referrals_key(voivodeship_id),))
+
+
+def measure_together(probes: list[Probe], iterations: int, warmup: int = 3) -> list[dict]:
+    """Time ``iterations`` GETs of each probe (only the request), taking turns, so that the
+    pages compared with each other see the same machine; then count one's queries each."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(warmup):
-        response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url} answered {response.status_code}")
-    times = []
+    for probe in probes:
+        for _ in range(warmup):
+            response = probe.get()
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {probe.url} answered {response.status_code}")
+    times = {id(probe): [] for probe in probes}
     for _ in range(iterations):
-        started = time.perf_counter()
-        client.get(url)
-        times.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    statements = [q["sql"] for q in captured.captured_queries]
-    return {
-        "url": url,
-        **summary_ms(times),
-        "queries": sum(1 for sql in statements if not TRANSACTION_CONTROL.match(sql)),
-        "statements": len(statements),
-        "bytes": len(response.content),
-    }
+        for probe in probes:
+            if probe.before is not None:
+                probe.before()
+            started = time.perf_counter()
+            probe.client.get(probe.url)
+            times[id(probe)].append(time.perf_counter() - started)
+    results = []
+    for probe in probes:
+        if probe.before is not None:
+            probe.before()
+        with CaptureQueriesContext(connection) as captured:
+            response = probe.client.get(probe.url)
+        statements = [q["sql"] for q in captured.captured_queries]
+        results.append(
+            {
+                "name": probe.name,
+                "url": probe.url,
+                **summary_ms(times[id(probe)]),
+                "queries": sum(1 for sql in statements if not TRANSACTION_CONTROL.match(sql)),
+                "statements": len(statements),
+                "bytes": len(response.content),
+            }
+        )
+    return results
 
 
 def measure_pages(subjects: Subjects, iterations: int, log=print, warmup: int = 3) -> dict:
+    """Every page; the referral list built (its data version bumped before every request, as
+    after any clerk's change) and served again from its cache (referrals/list_cache.py), each
+    in turn with the admin changelist of the same rows."""
     clients = {}
 
     def client(user):
@@ -306,50 +347,42 @@ def measure_pages(subjects: Subjects, iterations: int, log=print, warmup: int = 
 
     pages, admin = [], []
     for page in subjects.pages():
-        # The referral list twice: built (the cache off, as after every change of its data)
-        # and as it is served again until the next change (referrals/list_cache.py).
-        variants = [("", 0), (CACHED_SUFFIX, None)] if page.get("list") else [("", None)]
-        for suffix, cache_seconds in variants:
-            name = page["name"] + suffix
-            with list_cache_seconds(cache_seconds):
-                result = {
-                    "name": name,
-                    **measure_request(client(page["user"]), page["url"], iterations, warmup),
-                }
+        ours = [Probe(page["name"], client(page["user"]), page["url"])]
+        if page.get("list"):
+            changed = data_changed(subjects.voivodeship.pk)
+            ours = [
+                Probe(page["name"], client(page["user"]), page["url"], before=changed),
+                Probe(page["name"] + CACHED_SUFFIX, client(page["user"]), page["url"]),
+            ]
+        theirs = (
+            [Probe(page["name"] + " (admin)", client(subjects.admin), page["admin_url"])]
+            if page.get("admin_url")
+            else []
+        )
+        measured = measure_together(ours + theirs, iterations, warmup)
+        for result in measured[: len(ours)]:
             pages.append(result | {"list": page.get("list", False)})
             log(
-                f"  {name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
+                f"  {result['name']}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
                 f"{result['queries']} queries"
             )
-        if page.get("admin_url"):
-            theirs = measure_request(client(subjects.admin), page["admin_url"], iterations, warmup)
-            for ours in pages[-len(variants) :]:
-                row = theirs | {
-                    "name": ours["name"],
-                    "speedup": round(theirs["p50_ms"] / ours["p50_ms"], 2),
+        if theirs:
+            them = measured[-1]
+            for result in measured[: len(ours)]:
+                row = them | {
+                    "name": result["name"],
+                    "speedup": round(them["p50_ms"] / result["p50_ms"], 2),
                 }
                 admin.append(row)
                 log(
-                    f"    admin: p50 {theirs['p50_ms']} ms, {theirs['queries']} queries "
-                    f"({ours['name']}: {row['speedup']}× faster)"
+                    f"    admin: p50 {them['p50_ms']} ms, {them['queries']} queries "
+                    f"({result['name']}: {row['speedup']}× faster)"
                 )
     return {"pages": pages, "admin": admin}
 
 
 #: The name of the referral list's measurements served from its cache.
 CACHED_SUFFIX = " (from the cache)"
-
-
-@contextmanager
-def list_cache_seconds(seconds: int | None):
-    """The referral list's cache timeout for the block (None: as configured)."""
-    if seconds is None:
-        yield
-        return
-    from django.test.utils import override_settings
-
-    with override_settings(REFERRAL_LIST_CACHE_SECONDS=seconds):
-        yield
 
 
 def measure_pdf(subjects: Subjects, iterations: int) -> dict:
