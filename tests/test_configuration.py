@@ -71,6 +71,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_models_and_migrations_agree_checked_without_any_secret():
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_debug_is_off_unless_asked_for():
     result = _manage(
         "shell",
