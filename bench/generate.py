@@ -74,7 +74,15 @@ from qualification.models import (
 )
 from reference.demo import FIELDS, seed_fields, seed_fixed_rows, seed_programmes
 from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
-from referrals.models import HOLDING_PLACE, DecidedBy, DecisionKind, Referral, ReferralStatus
+from referrals.models import (
+    COPIED_FROM_APPLICATION,
+    HOLDING_PLACE,
+    DecidedBy,
+    DecisionKind,
+    Referral,
+    ReferralStatus,
+    copied_from_application,
+)
 from registry.models import EKS, EntryKind, RegisterEntry
 from smk.models import Event, NumberSequence
 from smk.numbering import WIDTH
@@ -753,9 +761,7 @@ class World:
             "voivodeship_id": voivodeship_id,
             "field_id": app["field_id"],
             "mode_id": app["mode_id"],
-            "rank_points": app["points"] or 0,
-            "rank_study_result": app["study_result"] or 0,
-            "applicant_name": f"{app['first_name']} {app['last_name']}",
+            **copied_from_application(*(app[f] for f in COPIED_FROM_APPLICATION)),
             "status": S.DRAFT,
             "unit_id": None,
             "programme_id": None,

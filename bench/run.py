@@ -289,10 +289,10 @@ class Probe:
 def data_changed(voivodeship_id):
     """What a clerk's change does to the referral list: its data version moves on, so the
     next opening builds the page (referrals/list_cache.py)."""
-    from referrals.list_cache import referrals_key
-    from smk.versions import _bump_now
+    from referrals.list_cache import referrals_changed
 
-    return lambda: _bump_now((referrals_key(voivodeship_id),))
+    # Outside a transaction the bump is made at once.
+    return lambda: referrals_changed(voivodeship_id)
 
 
 def measure_together(probes: list[Probe], iterations: int, warmup: int = 3) -> list[dict]:

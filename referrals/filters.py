@@ -30,10 +30,22 @@ class Attention(models.TextChoices):
 SESSION_PARAM = "session"
 
 
+def sessions_of(referrals):
+    """Every session, newest first, each annotated ``has_referrals`` among ``referrals``."""
+    return Session.objects.newest_first().annotate(
+        has_referrals=Exists(referrals.filter(session=OuterRef("pk")))
+    )
+
+
+def newest_of(sessions):
+    """The newest of ``sessions_of()`` with referrals, else the newest session at all."""
+    sessions = list(sessions)
+    return next((s for s in sessions if s.has_referrals), sessions[0] if sessions else None)
+
+
 def newest_session(referrals):
-    """The newest session with referrals among ``referrals``, else the newest session at all."""
-    sessions = Session.objects.newest_first()
-    return sessions.filter(pk__in=referrals.values("session_id")).first() or sessions.first()
+    """The session the office's lists open on (seed 000: "najnowsza sesja")."""
+    return newest_of(sessions_of(referrals))
 
 
 def _units_in_scope(request) -> list[tuple[int, str]]:
@@ -90,18 +102,13 @@ class ReferralFilter(FilterSet):
         self.data = data  # FilterSet swaps an empty QueryDict (falsy) for a plain dict
         # The session options say which sessions have referrals of this scope: one query
         # gives the drop-down list, the check of the chosen session and the default.
-        self.filters[SESSION_PARAM].queryset = Session.objects.newest_first().annotate(
-            has_referrals=Exists(self.queryset.filter(session=OuterRef("pk")))
-        )
+        self.filters[SESSION_PARAM].queryset = sessions_of(self.queryset)
         # Set on the form's own field: as the filter's choices every form would deep-copy them.
         self.form.fields["unit"].choices = _units_in_scope(request)
         #: The session applied because the search did not name one (None once it did).
         self.default_session = None
         if SESSION_PARAM not in data:
-            sessions = self.form.fields[SESSION_PARAM].objects
-            self.default_session = next(
-                (s for s in sessions if s.has_referrals), sessions[0] if sessions else None
-            )
+            self.default_session = newest_of(self.form.fields[SESSION_PARAM].objects)
             # The form has not cleaned its data yet: it sees the default as if chosen.
             data[SESSION_PARAM] = self.default_session.pk if self.default_session else ""
 

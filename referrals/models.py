@@ -89,14 +89,24 @@ def is_decided_by_unit_and_not_struck_off(referral) -> bool:
 LIST_ORDER = ("-rank_points", "-rank_study_result", "number")
 
 
-def rank_keys(application) -> dict:
-    """What a referral of ``application`` copies from it: the list's sort keys (see
-    ``Referral.rank_points``) and the name its search looks for."""
+#: The application's values a referral copies when it is created (see ``Referral.rank_points``
+#: and ``Referral.applicant_name``), in the order :func:`copied_from_application` takes them.
+COPIED_FROM_APPLICATION = ("points", "study_result", "first_name", "last_name")
+
+
+def copied_from_application(points, study_result, first_name, last_name) -> dict:
+    """The referral's copies of its application's values: the list's sort keys (0 for a
+    missing value, which sorts last) and the name its search looks for."""
     return {
-        "rank_points": application.points or 0,
-        "rank_study_result": application.study_result or 0,
-        "applicant_name": f"{application.first_name} {application.last_name}",
+        "rank_points": points or 0,
+        "rank_study_result": study_result or 0,
+        "applicant_name": f"{first_name} {last_name}",
     }
+
+
+def copies_of(application) -> dict:
+    """:func:`copied_from_application` for an application object."""
+    return copied_from_application(*(getattr(application, f) for f in COPIED_FROM_APPLICATION))
 
 
 class ReferralQuerySet(ScopedQuerySet):

@@ -17,7 +17,7 @@ from django_fsm import has_transition_perm
 
 from reference.models import Accreditation, Programme, TrainingUnit
 from reference.services import NoFreePlace, ensure_free_place
-from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus, rank_keys
+from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus, copies_of
 from referrals.signals import referral_event
 from registry import services as registry
 from smk.audit import log_event, register_actions
@@ -470,7 +470,7 @@ def create_referral(application, *, replaces=None, action, user, profile) -> Ref
         voivodeship_id=application.voivodeship_id,
         field_id=application.field_id,
         mode_id=application.mode_id,
-        **rank_keys(application),
+        **copies_of(application),
         replaces=replaces,
         created_by=user if user is not None and user.is_authenticated else None,
     )

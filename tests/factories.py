@@ -22,7 +22,7 @@ from qualification.models import (
     Stage,
 )
 from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
-from referrals.models import VISIBLE_TO_UNIT, Referral, ReferralStatus, rank_keys
+from referrals.models import VISIBLE_TO_UNIT, Referral, ReferralStatus, copies_of
 
 _nip_counter = itertools.count(1)
 _regon_counter = itertools.count(1)
@@ -263,11 +263,11 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     )
     status = ReferralStatus.DRAFT
     # As create_referral copies them from the application.
-    rank_points = factory.LazyAttribute(lambda o: rank_keys(o.application)["rank_points"])
+    rank_points = factory.LazyAttribute(lambda o: copies_of(o.application)["rank_points"])
     rank_study_result = factory.LazyAttribute(
-        lambda o: rank_keys(o.application)["rank_study_result"]
+        lambda o: copies_of(o.application)["rank_study_result"]
     )
-    applicant_name = factory.LazyAttribute(lambda o: rank_keys(o.application)["applicant_name"])
+    applicant_name = factory.LazyAttribute(lambda o: copies_of(o.application)["applicant_name"])
 
 
 def person_with_role(role: str, *, email: str | None = None, **profile_kwargs) -> User:

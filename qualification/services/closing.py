@@ -16,7 +16,12 @@ from qualification.models import (
     Stage,
 )
 from referrals.list_cache import referrals_changed
-from referrals.models import Referral, ReferralStatus
+from referrals.models import (
+    COPIED_FROM_APPLICATION,
+    Referral,
+    ReferralStatus,
+    copied_from_application,
+)
 from smk.audit import log_event, log_events_bulk
 from smk.numbering import reserve_numbers
 
@@ -148,15 +153,7 @@ def create_referrals(applications, *, user=None, profile=None) -> int:
     rows = (
         applications.order_by("field_id", "mode_id", "ranking_position", "pk")
         .values_list(
-            "pk",
-            "session_id",
-            "voivodeship_id",
-            "field_id",
-            "mode_id",
-            "points",
-            "study_result",
-            "first_name",
-            "last_name",
+            "pk", "session_id", "voivodeship_id", "field_id", "mode_id", *COPIED_FROM_APPLICATION
         )
         .iterator(chunk_size=CHUNK)
     )
@@ -189,22 +186,12 @@ def _create_referral_chunk(chunk, *, user, profile) -> int:
                 voivodeship_id=voivodeship,
                 field_id=field,
                 mode_id=mode,
-                rank_points=points or 0,
-                rank_study_result=study_result or 0,
-                applicant_name=f"{first_name} {last_name}",
+                **copied_from_application(*copied),
                 created_by=user if user is not None and user.is_authenticated else None,
             )
-            for number, (
-                application_id,
-                session,
-                voivodeship,
-                field,
-                mode,
-                points,
-                study_result,
-                first_name,
-                last_name,
-            ) in zip(numbers, chunk, strict=True)
+            for number, (application_id, session, voivodeship, field, mode, *copied) in zip(
+                numbers, chunk, strict=True
+            )
         ],
         batch_size=1000,
     )
