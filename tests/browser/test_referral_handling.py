@@ -221,3 +221,27 @@ def test_a_unit_staff_member_cannot_open_the_offices_form(referral_data, login, 
     login("jednostka@smk.local")
     response = page.goto(f"/skierowania/{referral.pk}/")
     assert response.status == 403
+
+
+def test_the_cached_list_shows_what_the_clerk_just_did(referral_data, login, page, settings):
+    """With the list's cache on (as in production): the list is opened, kept in the cache,
+    and after "Przydziel" the way back shows the new status at once."""
+    settings.REFERRAL_LIST_CACHE_SECONDS = 60
+    first, _second = referral_data["units"]
+    referral = new_referral(field=referral_data["field"], mode=mode(), unit=first)
+
+    login("uw.mazowieckie@smk.local")
+    page.goto(f"/skierowania/?session=&number={referral.number}")
+    row = page.get_by_role("row").filter(has_text=referral.number)
+    expect(row).to_contain_text("Wersja robocza")
+    page.reload()  # the second opening comes from the cache
+    expect(row).to_contain_text("Wersja robocza")
+
+    row.get_by_role("link", name=re.compile("Skierowanie")).click()
+    page.get_by_role("button", name="Przydziel").click()
+    expect(page.get_by_text("Skierowanie zostało przydzielone.")).to_be_visible()
+    page.get_by_role("link", name="Powrót do listy skierowań").first.click()
+
+    row = page.get_by_role("row").filter(has_text=referral.number)
+    expect(row).to_contain_text("Przydzielone")
+    expect(row).to_contain_text(first.name)
