@@ -2,8 +2,15 @@
 
 The list is the page clerks open most; it is read far more often than its data changes. Its
 content (the search form, the count, the rows, the pagination) is kept in the cache under a key
-made of the versions of the data it shows (:mod:`smk.versions`), the profile and the URL; the
-layout around it (menu, messages, the logout form's CSRF token) is rendered on every request.
+made of everything that decides it: the versions of the data it shows (:mod:`smk.versions`),
+the reader's scope (the voivodeship itself, not its version number) and roles, and the URL.
+The layout around it (menu, messages, the logout form's CSRF token) is rendered on every
+request.
+
+The key names no profile: the active profile is read from the database on every request
+(:mod:`accounts.middleware`), so a profile moved to another voivodeship, given other roles or
+blocked (then it reaches no list at all) asks for another key at once — nothing needs to be
+told about profile changes, and two clerks of one office with the same roles share the page.
 
 What bumps a version (when the transaction commits):
 
@@ -54,8 +61,12 @@ def cache_key(request) -> str | None:
     if scope != Scope.VOIVODESHIP:
         return None
     data, reference = versions.read(referrals_key(voivodeship_id), REFERENCE_KEY)
+    roles = ",".join(sorted(profile.role_codes))
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"referral-list:{data}:{reference}:{profile.pk}:{path}"
+    return (
+        f"referral-list:{scope.value}:{voivodeship_id}:{roles}:"
+        f"{referrals_key(voivodeship_id)}={data}:{REFERENCE_KEY}={reference}:{path}"
+    )
 
 
 def get(key):

@@ -135,6 +135,72 @@ def test_another_office_never_gets_this_office_s_cached_list(clerk, malopolskie)
     assert referral.number not in page
 
 
+def _same_version_in(*voivodeships):
+    """Bump the offices' versions until they are equal: the case where a key made of the
+    version number alone could not tell one office's list from the other's."""
+    from referrals.list_cache import referrals_key
+    from smk import versions
+
+    keys = [referrals_key(v.pk) for v in voivodeships]
+    target = max(versions.read(*keys)) + 1
+    for key in keys:
+        while versions.read(key)[0] < target:
+            versions.bump(key)
+    assert len(set(versions.read(*keys))) == 1
+
+
+def test_a_clerk_moved_to_another_office_sees_only_the_new_office_s_list(
+    clerk, mazowieckie, malopolskie
+):
+    here = ReferralFactory(application__points=Decimal(40))
+    there = ReferralFactory(application__points=Decimal(40), voivodeship=malopolskie)
+    assert there.voivodeship_id == malopolskie.pk
+    client = logged_in(clerk)
+    _same_version_in(mazowieckie, malopolskie)
+    open_list(client)
+    cached, _ = open_list(client)
+    assert here.number in cached
+
+    # The administrator moves the profile; an UPDATE tells no signal handler about it.
+    clerk.profiles.update(voivodeship=malopolskie)
+    page, _ = open_list(client)
+
+    assert here.number not in page
+    assert here.applicant_name not in page
+    assert there.number in page
+
+
+def test_a_clerk_given_other_roles_gets_a_list_built_for_them(clerk, mazowieckie):
+    from accounts.models import ProfileRole
+    from referrals import list_cache
+
+    ReferralFactory(application__points=Decimal(40))
+    client = logged_in(clerk)
+    open_list(client)
+    profile = clerk.profiles.get()
+    before = {key for key in caches["pages"]._cache if "referral-list" in key}
+
+    ProfileRole.objects.create(profile=profile, role=Role.WOJEWODA)
+    open_list(client)
+    after = {key for key in caches["pages"]._cache if "referral-list" in key}
+
+    assert len(after - before) == 1  # built anew under a key naming both roles
+    assert list_cache.CACHE == "pages"
+
+
+def test_a_blocked_clerk_gets_no_cached_list(clerk):
+    from django.utils import timezone
+
+    referral = ReferralFactory(application__points=Decimal(40))
+    client = logged_in(clerk)
+    assert referral.number in open_list(client)[0]
+
+    clerk.profiles.update(blocked_at=timezone.now())
+    response = client.get(LIST)
+
+    assert referral.number not in response.content.decode()
+
+
 def test_cached_lists_live_apart_from_the_login_rate_limits(clerk):
     """A cache full of lists culls lists, never the counters of failed logins."""
     ReferralFactory(application__points=Decimal(40))
