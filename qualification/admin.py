@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
 from qualification.models import (
     Application,
@@ -9,6 +10,8 @@ from qualification.models import (
     SlotListItem,
 )
 from qualification.services.procedures import open_session
+from referrals.models import COPIED_FROM_APPLICATION
+from referrals.services import update_copies_of_application
 
 
 @admin.register(Session)
@@ -90,3 +93,21 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["session", "voivodeship", "field", "mode"]
     inlines = [PreferredUnitInline]
     readonly_fields = ["ranking_position", "qualified", "qualified_manually", "version"]
+
+    def save_model(self, request, obj, form, change):
+        """A corrected name or points reach the referrals' copies in the same transaction (the
+        admin wraps the save in one), so the list's search and order, the referral's PDF and
+        ``check_invariants`` agree with the application. Chosen over making the fields
+        read-only: the administrator is who corrects a misspelt surname, and no other screen
+        can once a referral exists; the referral's history records the correction."""
+        super().save_model(request, obj, form, change)
+        if change and set(form.changed_data) & set(COPIED_FROM_APPLICATION):
+            updated = update_copies_of_application(
+                obj, user=request.user, profile=getattr(request, "profile", None)
+            )
+            if updated:
+                messages.info(
+                    request,
+                    _("Zaktualizowano dane wniosku w skierowaniach: %(numbers)s.")
+                    % {"numbers": ", ".join(r.number for r in updated)},
+                )

@@ -45,6 +45,9 @@ register_actions(
         "referral.created_manually": gettext_lazy(
             "Utworzenie skierowania po ręcznej kwalifikacji wniosku"
         ),
+        "referral.copies_updated": gettext_lazy(
+            "Aktualizacja danych wniosku w skierowaniu (korekta wniosku)"
+        ),
     }
 )
 
@@ -479,6 +482,38 @@ def create_referral(application, *, replaces=None, action, user, profile) -> Ref
         data["replaces"] = replaces.number
     _log(referral, action, "", user=user, profile=profile, data=data)
     return referral
+
+
+def update_copies_of_application(application, *, user=None, profile=None) -> list[Referral]:
+    """Bring the referrals' copies of ``application``'s name and points up to date after a
+    correction of the application (the administrator's edit in the admin), in the caller's
+    transaction: one history event per referral naming each value before and after. Returns
+    the referrals changed."""
+    copies = copies_of(application)
+    changed_referrals = []
+    referrals = Referral.objects.select_for_update().filter(application=application)
+    for referral in referrals.order_by("pk"):
+        changed = {
+            name: [str(getattr(referral, name)), str(value)]
+            for name, value in copies.items()
+            if getattr(referral, name) != value
+        }
+        if not changed:
+            continue
+        for name in changed:
+            setattr(referral, name, copies[name])
+        referral.save(update_fields=list(changed))
+        log_event(
+            referral,
+            "referral.copies_updated",
+            user=user,
+            profile=profile,
+            old_status=referral.status,
+            new_status=referral.status,
+            data=changed,
+        )
+        changed_referrals.append(referral)
+    return changed_referrals
 
 
 #: The service behind each transition's ``custom["action"]`` (the form's buttons).
