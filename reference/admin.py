@@ -44,17 +44,11 @@ class TrainingUnitAdmin(admin.ModelAdmin):
     inlines = [AccreditationInline]
 
 
-@admin.register(Accreditation)
 class AccreditationAdmin(admin.ModelAdmin):
-    list_display = ["unit", "field", "number", "valid_from", "valid_to", "places", "free_places"]
+    """Registered by ``referrals.admin``, which adds the free places it counts."""
+
+    list_display = ["unit", "field", "number", "valid_from", "valid_to", "places"]
     list_filter = ["field", "unit__voivodeship"]
     search_fields = ["unit__name", "number"]
     list_select_related = ["unit", "field"]
     autocomplete_fields = ["unit"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_free_places()
-
-    @admin.display(description="wolne miejsca", ordering="free_places")
-    def free_places(self, obj):
-        return obj.free_places

@@ -175,15 +175,6 @@ class AccreditationQuerySet(ScopedQuerySet):
     def active(self, day: datetime.date | None = None):
         return self.filter(_in_force_on(day or timezone.localdate()))
 
-    def with_free_places(self):
-        """Annotate ``held_places`` and ``free_places`` (for display; decide under a lock)."""
-        from reference.services import held_places_subquery
-
-        held = held_places_subquery()
-        return self.annotate(
-            held_places=models.functions.Coalesce(held, 0),
-        ).annotate(free_places=models.F("places") - models.F("held_places"))
-
 
 class Accreditation(models.Model):
     """A unit's accreditation to train in one field, with its number of training places."""

@@ -27,6 +27,12 @@ class ReferralsConfig(AppConfig):
                 section="/skierowania/",
             ),
             MenuEntry(
+                _("Jednostki szkoleniowe"),
+                "units:unit_list",
+                order=40,
+                roles=frozenset({Role.UW, Role.WOJEWODA, Role.UNIT_STAFF, Role.ADMINISTRATOR}),
+            ),
+            MenuEntry(
                 _("Skierowania do jednostki"),
                 "referrals:unit_referral_list",
                 order=20,

@@ -7,9 +7,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qualification.models import Session
 from reference.models import Field, Mode, TrainingUnit
-from referrals.models import HOLDING_PLACE, DecidedBy, ReferralStatus
+from referrals.models import DecidedBy, ReferralStatus, sessions
 from registry.models import EntryKind
 from smk.filters import FilterSet
 from smk.scoping import scoped
@@ -32,8 +31,10 @@ SESSION_PARAM = "session"
 
 def sessions_of(referrals):
     """Every session, newest first, each annotated ``has_referrals`` among ``referrals``."""
-    return Session.objects.newest_first().annotate(
-        has_referrals=Exists(referrals.filter(session=OuterRef("pk")))
+    return (
+        sessions()
+        .newest_first()
+        .annotate(has_referrals=Exists(referrals.filter(session=OuterRef("pk"))))
     )
 
 
@@ -86,7 +87,7 @@ class ReferralFilter(FilterSet):
     )
     session = django_filters.ModelChoiceFilter(
         label=_("Sesja"),
-        queryset=Session.objects.newest_first(),
+        queryset=sessions().newest_first(),
         empty_label=_("wszystkie sesje"),
     )
     attention = django_filters.ChoiceFilter(
@@ -136,7 +137,7 @@ class ReferralFilter(FilterSet):
                 status=ReferralStatus.NOT_STARTED, decided_by_kind=DecidedBy.UNIT
             ).exclude(register_entries__kind=EntryKind.STRIKE_OFF)
         if value == Attention.HOLDING:
-            return queryset.filter(status__in=HOLDING_PLACE)
+            return queryset.holding_place()
         return queryset
 
     def filter_unit(self, queryset, name, value):

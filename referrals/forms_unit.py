@@ -11,10 +11,9 @@ from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from qualification.models import Session
 from reference.models import Field, Mode
 from referrals.filters import ReferralFilter
-from referrals.models import ReferralStatus
+from referrals.models import ReferralStatus, sessions
 from smk.filters import FilterSet
 from smk.uploads import max_upload_bytes, validate_document
 
@@ -57,7 +56,7 @@ class UnitReferralFilter(FilterSet):
     )
     session = django_filters.ModelChoiceFilter(
         label=_("Sesja"),
-        queryset=Session.objects.newest_first(),
+        queryset=sessions().newest_first(),
         empty_label=_("wszystkie sesje"),
     )
 

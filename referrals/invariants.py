@@ -13,7 +13,8 @@ from django.db.models import CharField, Count, Q, Value
 from django.db.models.functions import Coalesce, Concat
 
 from reference.models import Accreditation
-from referrals.models import HOLDING_PLACE, DecidedBy, Referral, ReferralStatus
+from referrals import places
+from referrals.models import DecidedBy, Referral, ReferralStatus
 from registry.models import EKS, EntryKind, RegisterEntry
 from smk.models import Event
 
@@ -22,13 +23,7 @@ S = ReferralStatus
 
 def places_never_overbooked() -> list[str]:
     problems = []
-    held = {
-        (unit, field): n
-        for unit, field, n in Referral.objects.filter(status__in=HOLDING_PLACE)
-        .values("unit_id", "field_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "field_id", "n")
-    }
+    held = places.held_per_unit_and_field()
     for accreditation in Accreditation.objects.active().select_related("unit", "field"):
         n = held.get((accreditation.unit_id, accreditation.field_id), 0)
         if n > accreditation.places:
@@ -36,7 +31,7 @@ def places_never_overbooked() -> list[str]:
                 f"Akredytacja {accreditation.pk} ({accreditation}): zajętych miejsc {n}, "
                 f"a miejsc jest {accreditation.places}."
             )
-    missing_unit = Referral.objects.filter(status__in=HOLDING_PLACE, unit__isnull=True).count()
+    missing_unit = Referral.objects.holding_place().filter(unit__isnull=True).count()
     if missing_unit:
         problems.append(f"Skierowania zajmujące miejsce bez jednostki: {missing_unit}.")
     return problems

@@ -380,3 +380,10 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     )
     def unit_register_not_started(self):
         """The unit's non-commencement: no register entry until the office decides."""
+
+
+def sessions():
+    """The sessions of the qualification procedure, reached through the referral's foreign key
+    (``"qualification.Session"``): ``referrals`` sits below ``qualification`` and refers to its
+    models only by these lazy references (docs/architecture.md)."""
+    return Referral._meta.get_field("session").related_model.objects

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django_fsm import has_transition_perm
 
 from reference.models import Accreditation, Programme, TrainingUnit
-from reference.services import NoFreePlace, ensure_free_place
 from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus, copies_of
+from referrals.places import NoFreePlace, ensure_free_place
 from referrals.signals import referral_event
 from registry import services as registry
 from smk.audit import log_event, register_actions
@@ -462,10 +462,13 @@ def unit_register_not_started(
     return referral
 
 
+def referral_number_prefix(session, voivodeship) -> str:
+    """``SK/2026/14``: referrals are numbered per session year and voivodeship."""
+    return f"SK/{session.year}/{voivodeship.teryt}"
+
+
 def create_referral(application, *, replaces=None, action, user, profile) -> Referral:
     """A new draft referral for ``application`` (inside the caller's transaction)."""
-    from qualification.services.closing import referral_number_prefix
-
     referral = Referral.objects.create(
         number=next_number(referral_number_prefix(application.session, application.voivodeship)),
         application=application,

@@ -10,8 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from accounts.oidc import openid_connect_providers
 from smk.env import env_bool, env_int, env_list, env_str
+from smk.oidc import openid_connect_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("konto/", include("allauth.urls")),
     path("moje-konto/", include("accounts.urls")),
-    path("jednostki/", include("reference.urls")),
+    path("jednostki/", include("referrals.views.units")),
     path("postepowanie/", include("qualification.urls")),
     path("skierowania/", include("referrals.urls")),
     path("rejestr/", include("registry.urls")),

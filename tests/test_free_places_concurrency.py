@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import close_old_connections, connection, transaction
 
-from reference.services import free_places
 from referrals.models import Referral, ReferralStatus
+from referrals.places import free_places
 from tests.factories import AccreditationFactory, ReferralFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -18,7 +18,7 @@ def nav_labels(response):
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client):
-    response = client.get(reverse("reference:unit_list"))
+    response = client.get(reverse("units:unit_list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 
@@ -87,17 +87,17 @@ def test_each_role_sees_its_menu(client_of, role, expected):
 def test_a_person_without_a_profile_sees_no_menu_and_is_forbidden_from_unit_pages(client_of):
     client = client_of(UserFactory())
     assert nav_labels(client.get(reverse("home"))) == []
-    assert client.get(reverse("reference:unit_list")).status_code == 403
+    assert client.get(reverse("units:unit_list")).status_code == 403
 
 
 def test_an_applicant_is_forbidden_from_the_unit_list(client_of, applicant):
-    assert client_of(applicant).get(reverse("reference:unit_list")).status_code == 403
+    assert client_of(applicant).get(reverse("units:unit_list")).status_code == 403
 
 
 def test_a_clerk_of_another_voivodeship_gets_404_for_a_mazowieckie_unit(
     client_of, uw_malopolskie, unit_mazowieckie
 ):
-    url = reverse("reference:unit_detail", args=[unit_mazowieckie.pk])
+    url = reverse("units:unit_detail", args=[unit_mazowieckie.pk])
     assert client_of(uw_malopolskie).get(url).status_code == 404
 
 
@@ -105,9 +105,7 @@ def test_a_clerk_lists_only_units_of_their_voivodeship(
     client_of, uw_malopolskie, malopolskie, unit_mazowieckie
 ):
     own = TrainingUnitFactory(voivodeship=malopolskie)
-    units = list(
-        client_of(uw_malopolskie).get(reverse("reference:unit_list")).context["object_list"]
-    )
+    units = list(client_of(uw_malopolskie).get(reverse("units:unit_list")).context["object_list"])
     assert units == [own]
 
 
@@ -116,10 +114,8 @@ def test_unit_staff_see_their_own_unit_and_get_404_for_any_other(
 ):
     client = client_of(unit_staff)
     other = TrainingUnitFactory(voivodeship=unit_mazowieckie.voivodeship)
-    assert (
-        client.get(reverse("reference:unit_detail", args=[unit_mazowieckie.pk])).status_code == 200
-    )
-    assert client.get(reverse("reference:unit_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("units:unit_detail", args=[unit_mazowieckie.pk])).status_code == 200
+    assert client.get(reverse("units:unit_detail", args=[other.pk])).status_code == 404
 
 
 def test_the_central_administrator_sees_units_of_every_voivodeship(
@@ -128,7 +124,7 @@ def test_the_central_administrator_sees_units_of_every_voivodeship(
     other = TrainingUnitFactory(voivodeship=malopolskie)
     client = client_of(administrator)
     for unit in (unit_mazowieckie, other):
-        assert client.get(reverse("reference:unit_detail", args=[unit.pk])).status_code == 200
+        assert client.get(reverse("units:unit_detail", args=[unit.pk])).status_code == 200
 
 
 def test_unit_page_shows_each_accreditation_with_its_free_places(
@@ -136,7 +132,7 @@ def test_unit_page_shows_each_accreditation_with_its_free_places(
 ):
     AccreditationFactory(unit=unit_mazowieckie, places=7)
     response = client_of(uw_mazowieckie).get(
-        reverse("reference:unit_detail", args=[unit_mazowieckie.pk])
+        reverse("units:unit_detail", args=[unit_mazowieckie.pk])
     )
     (accreditation,) = response.context["accreditations"]
     assert accreditation.free_places == 7
@@ -149,11 +145,11 @@ def test_unit_list_runs_a_constant_number_of_queries_whatever_its_length(
     for _ in range(3):
         AccreditationFactory(unit=TrainingUnitFactory(voivodeship=mazowieckie))
     with django_assert_max_num_queries(12) as few:
-        client.get(reverse("reference:unit_list"))
+        client.get(reverse("units:unit_list"))
     for _ in range(20):
         AccreditationFactory(unit=TrainingUnitFactory(voivodeship=mazowieckie))
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(reverse("reference:unit_list"))
+        client.get(reverse("units:unit_list"))
 
 
 def test_unit_search_finds_a_unit_by_nip_written_with_dashes(
@@ -161,7 +157,7 @@ def test_unit_search_finds_a_unit_by_nip_written_with_dashes(
 ):
     unit = TrainingUnitFactory(voivodeship=mazowieckie, nip="1234563218")
     TrainingUnitFactory(voivodeship=mazowieckie)
-    response = client_of(uw_mazowieckie).get(reverse("reference:unit_list"), {"q": "123-456-32-18"})
+    response = client_of(uw_mazowieckie).get(reverse("units:unit_list"), {"q": "123-456-32-18"})
     assert list(response.context["object_list"]) == [unit]
 
 
@@ -189,7 +185,7 @@ class TestPracujWProfilu:
         user, second = two_offices
         unit = TrainingUnitFactory(voivodeship=malopolskie)
         client = client_of(user)
-        url = reverse("reference:unit_detail", args=[unit.pk])
+        url = reverse("units:unit_detail", args=[unit.pk])
         assert client.get(url).status_code == 404
         response = client.post(reverse("accounts:switch_profile"), {"profile": second.pk})
         assert response.status_code == 302

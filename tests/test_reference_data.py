@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from reference.models import Mode, Programme, Voivodeship
-from reference.services import NoFreePlace, ensure_free_place, free_places
 from referrals.models import ReferralStatus
+from referrals.places import NoFreePlace, ensure_free_place, free_places, with_free_places
 from tests.factories import (
     AccreditationFactory,
     FieldFactory,
@@ -99,7 +99,7 @@ def test_free_places_count_only_referrals_of_that_unit_and_field_that_hold_a_pla
     )
     # Przydzielone, Wystawione and Specjalizacja rozpoczęta hold a place; the rest do not.
     assert free_places(accreditation) == 2
-    annotated = type(accreditation).objects.with_free_places().get(pk=accreditation.pk)
+    annotated = with_free_places(type(accreditation).objects).get(pk=accreditation.pk)
     assert (annotated.held_places, annotated.free_places) == (3, 2)
 
 

@@ -22,6 +22,7 @@ from referrals.models import (
     ReferralStatus,
     copied_from_application,
 )
+from referrals.services import referral_number_prefix
 from smk.audit import log_event, log_events_bulk
 from smk.numbering import reserve_numbers
 
@@ -30,10 +31,6 @@ CHUNK = 2000
 
 class ProcedureError(Exception):
     """A procedure action refused; the message is for the clerk, in Polish."""
-
-
-def referral_number_prefix(session, voivodeship) -> str:
-    return f"SK/{session.year}/{voivodeship.teryt}"
 
 
 def application_number_prefix(session, voivodeship) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.permissions import role_required
 from reference.models import Accreditation
+from referrals import places
 from referrals.filters import DECISION_OVERDUE_AFTER, SESSION_PARAM, Attention, newest_session
 from referrals.models import DecidedBy, Referral, ReferralStatus
 from registry.models import EntryKind, RegisterEntry
@@ -96,9 +97,7 @@ def awaiting_registration(referrals, now):
 def free_places_per_field(request) -> list[dict]:
     """Places, held and free places of the active accreditations, summed per field."""
     rows = (
-        scoped(Accreditation, request)
-        .active()
-        .with_free_places()
+        places.with_free_places(scoped(Accreditation, request).active())
         .order_by()
         .values("field_id", "field__name")
         .annotate(
@@ -108,7 +107,7 @@ def free_places_per_field(request) -> list[dict]:
         )
         .order_by("field__name", "field_id")
     )
-    units_url = reverse("reference:unit_list")
+    units_url = reverse("units:unit_list")
     return [
         {
             "field": row["field__name"],

@@ -29,7 +29,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from accounts.models import Role
 from accounts.permissions import role_required
 from reference.models import Accreditation, Programme, TrainingUnit
-from referrals import services
+from referrals import places, services
 from referrals.forms import EDITABLE_FIELDS, NotStartedForm, ReferralForm
 from referrals.models import DecidedBy, Referral, ReferralStatus
 from referrals.views.list import LIST_URL_SESSION_KEY
@@ -277,8 +277,7 @@ def _render_form(request, referral, *, form=None, chosen=None, decision_form=Non
     pending = _differing(referral, chosen) if editable else {}
     unit, programme = chosen["unit"], chosen["programme"]
     accreditation = (
-        Accreditation.objects.active()
-        .with_free_places()
+        places.with_free_places(Accreditation.objects.active())
         .filter(unit=unit, field_id=referral.field_id)
         .first()
         if unit is not None
@@ -480,9 +479,7 @@ def referral_choose_unit(request, pk):
         return _refuse_editing(request, referral)
     keep = _pending_from_query(request)
     accreditations = list(
-        scoped(Accreditation, request)
-        .active()
-        .with_free_places()
+        places.with_free_places(scoped(Accreditation, request).active())
         .filter(field_id=referral.field_id, unit__voivodeship_id=referral.voivodeship_id)
         .select_related("unit")
         .order_by("unit__name", "unit_id")

@@ -136,7 +136,7 @@ class TestApprove:
         django_capture_on_commit_callbacks,
     ):
         assert profiles_of(requester) == []
-        assert own_client(requester).get(reverse("reference:unit_list")).status_code == 403
+        assert own_client(requester).get(reverse("units:unit_list")).status_code == 403
         with django_capture_on_commit_callbacks(execute=True):
             response = admin_client.post(approve_url(pending_uw_request), follow=True)
         assert "jest aktywna" in response.content.decode()
@@ -146,7 +146,7 @@ class TestApprove:
         assert role.role == Role.UW and role.request == request
         assert request.profile.status == ProfileStatus.ACTIVE
         assert profiles_of(requester) == [request.profile]
-        assert own_client(requester).get(reverse("reference:unit_list")).status_code == 200
+        assert own_client(requester).get(reverse("units:unit_list")).status_code == 200
         (message,) = mail.outbox
         assert message.to == [requester.email]
         assert request.number in message.body and "został zaakceptowany" in message.body
@@ -211,7 +211,7 @@ class TestReject:
         assert not ProfileRole.objects.filter(profile=pending_uw_request.profile).exists()
         assert request.profile.status == ProfileStatus.REJECTED
         assert profiles_of(requester) == []
-        assert own_client(requester).get(reverse("reference:unit_list")).status_code == 403
+        assert own_client(requester).get(reverse("units:unit_list")).status_code == 403
         (message,) = mail.outbox
         assert "Brak podpisu kierownika" in message.body and request.number in message.body
 
@@ -222,20 +222,20 @@ class TestBlock:
     ):
         profile = uw_mazowieckie.profiles.get()
         clerk = own_client(uw_mazowieckie)
-        assert clerk.get(reverse("reference:unit_list")).status_code == 200
+        assert clerk.get(reverse("units:unit_list")).status_code == 200
         url = reverse("accounts:admin_block_profile", args=[profile.pk])
         with django_capture_on_commit_callbacks(execute=True):
             admin_client.post(url, {"reason": "Koniec zatrudnienia"})
         profile.refresh_from_db()
         assert profile.status == ProfileStatus.BLOCKED
-        assert clerk.get(reverse("reference:unit_list")).status_code == 403
+        assert clerk.get(reverse("units:unit_list")).status_code == 403
         assert profiles_of(uw_mazowieckie) == []
         assert "Koniec zatrudnienia" in mail.outbox[0].body
         page = clerk.get(reverse("accounts:my_account")).content.decode()
         assert "Zablokowany" in page
         # Unblocking gives the access back.
         admin_client.post(reverse("accounts:admin_unblock_profile", args=[profile.pk]))
-        assert clerk.get(reverse("reference:unit_list")).status_code == 200
+        assert clerk.get(reverse("units:unit_list")).status_code == 200
 
     def test_the_other_profiles_of_a_blocked_person_keep_working(
         self, admin_client, own_client, mazowieckie, malopolskie
@@ -247,7 +247,7 @@ class TestBlock:
         admin_client.post(
             reverse("accounts:admin_block_profile", args=[first.pk]), {"reason": "Przeniesienie"}
         )
-        response = own_client(user).get(reverse("reference:unit_list"))
+        response = own_client(user).get(reverse("units:unit_list"))
         assert response.status_code == 200
         assert response.wsgi_request.profile == second
 

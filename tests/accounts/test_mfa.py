@@ -72,7 +72,7 @@ def test_an_administrator_with_totp_logs_in_with_the_code(client, mfa_administra
 def test_other_people_are_not_asked_for_a_second_factor(client, uw_mazowieckie):
     response = log_in(client, uw_mazowieckie)
     assert response.url == reverse("home")
-    assert client.get(reverse("reference:unit_list")).status_code == 200
+    assert client.get(reverse("units:unit_list")).status_code == 200
     assert not Authenticator.objects.exists()
 
 

@@ -10,7 +10,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from accounts.oidc import openid_connect_providers
+from smk.oidc import openid_connect_providers
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_a_known_person_logs_in_through_the_provider(client, provider, uw_mazowi
     response = sign_in_at_provider(client, provider, email=uw_mazowieckie.email.upper())
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(uw_mazowieckie.pk)
-    assert client.get(reverse("reference:unit_list")).status_code == 200
+    assert client.get(reverse("units:unit_list")).status_code == 200
     (token_request,) = provider.token_requests
     assert token_request["code"] == ["kod-autoryzacji"]
     assert token_request["client_id"] == ["smk-test"] and "code_verifier" in token_request

@@ -35,14 +35,14 @@ def test_an_expired_session_logs_out_with_a_notice(client, uw_mazowieckie):
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() - datetime.timedelta(seconds=1)
     )
-    response = client.get(reverse("reference:unit_list"))
+    response = client.get(reverse("units:unit_list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
     login_page = client.get(response.url).content.decode()
     assert NOTICE in login_page
     assert NOTICE not in client.get(reverse("account_login")).content.decode()  # once
     log_in(client, uw_mazowieckie)  # and back to work
-    assert client.get(reverse("reference:unit_list")).status_code == 200
+    assert client.get(reverse("units:unit_list")).status_code == 200
 
 
 def test_a_request_within_30_minutes_keeps_the_session(client, uw_mazowieckie):
@@ -54,7 +54,7 @@ def test_a_request_within_30_minutes_keeps_the_session(client, uw_mazowieckie):
     session = client.session
     session[RENEWED_KEY] -= 60  # the last renewal was a minute ago
     session.save()
-    assert client.get(reverse("reference:unit_list")).status_code == 200
+    assert client.get(reverse("units:unit_list")).status_code == 200
     renewed = Session.objects.get(session_key=key).expire_date
     assert renewed > timezone.now() + datetime.timedelta(minutes=30)
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role
-from reference.services import free_places
 from referrals import services
 from referrals.models import Referral, ReferralStatus
+from referrals.places import free_places
 from tests.factories import (
     AccreditationFactory,
     ProgrammeFactory,

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from qualification.models import PreferredUnit
-from reference.services import free_places
 from referrals import services
 from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus
+from referrals.places import free_places
 from referrals.views.form import proposed_dates
 from registry.models import EntryKind, RegisterEntry
 from smk.models import Event

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import Role
-from reference.services import free_places
 from referrals import services
 from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus
+from referrals.places import free_places
 from registry.models import EKS, EntryKind, RegisterEntry
 from smk.models import Event
 from tests.factories import (

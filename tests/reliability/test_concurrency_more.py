@@ -29,9 +29,9 @@ from qualification.models import Application
 from qualification.services import closing, manual
 from qualification.services.closing import ClosingResult, ProcedureError, close_procedure
 from qualification.services.manual import qualify_next
-from reference.services import free_places
 from referrals import services
 from referrals.models import Referral, ReferralStatus
+from referrals.places import free_places
 from smk.models import Event
 from tests.factories import (
     AccreditationFactory,

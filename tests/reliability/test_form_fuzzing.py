@@ -449,7 +449,7 @@ FORMS: dict[str, Form] = {
     ),
     "search: training units": Form(
         "uw_mazowieckie",
-        lambda w, e: reverse("reference:unit_list"),
+        lambda w, e: reverse("units:unit_list"),
         _filters(TrainingUnitFilter),
         method="GET",
     ),

@@ -171,8 +171,8 @@ MATRIX: dict[str, Row] = {
     "accounts:admin_block_profile": Row(ADMIN, kwargs={"pk": "profile"}, methods=(POST,)),
     "accounts:admin_unblock_profile": Row(ADMIN, kwargs={"pk": "profile"}, methods=(POST,)),
     # --- reference (/jednostki/) -------------------------------------------------------------
-    "reference:unit_list": Row(UNIT_READERS),
-    "reference:unit_detail": Row(UNIT_READERS, kwargs={"pk": "unit"}),
+    "units:unit_list": Row(UNIT_READERS),
+    "units:unit_detail": Row(UNIT_READERS, kwargs={"pk": "unit"}),
     # --- qualification (/postepowanie/) ------------------------------------------------------
     "qualification:procedure_list": Row(OFFICE),
     "qualification:procedure_detail": Row(OFFICE, kwargs={"pk": "procedure"}),

@@ -1,4 +1,8 @@
+"""Jednostki szkoleniowe: the units in the profile's scope with their accreditations and free
+places (the catalogue's data, with the places that :mod:`referrals.places` counts)."""
+
 from django.db.models import Prefetch
+from django.urls import path
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -6,13 +10,16 @@ from accounts.models import Role
 from accounts.permissions import RoleRequiredMixin
 from reference.filters import TrainingUnitFilter
 from reference.models import Accreditation, TrainingUnit
+from referrals import places
 from smk.scoping import get_scoped_object_or_404, scoped
 
 UNIT_READERS = (Role.UW, Role.WOJEWODA, Role.UNIT_STAFF, Role.ADMINISTRATOR)
 
 
 def _accreditations_with_places():
-    return Accreditation.objects.select_related("field").with_free_places().order_by("field__name")
+    return places.with_free_places(Accreditation.objects.select_related("field")).order_by(
+        "field__name"
+    )
 
 
 class TrainingUnitListView(RoleRequiredMixin, FilterView):
@@ -20,7 +27,7 @@ class TrainingUnitListView(RoleRequiredMixin, FilterView):
 
     roles = UNIT_READERS
     filterset_class = TrainingUnitFilter
-    template_name = "reference/unit_list.html"
+    template_name = "referrals/units/unit_list.html"
     paginate_by = 25
 
     def get_queryset(self):
@@ -45,7 +52,7 @@ class TrainingUnitListView(RoleRequiredMixin, FilterView):
 
 class TrainingUnitDetailView(RoleRequiredMixin, DetailView):
     roles = UNIT_READERS
-    template_name = "reference/unit_detail.html"
+    template_name = "referrals/units/unit_detail.html"
     context_object_name = "unit"
 
     def get_object(self, queryset=None):
@@ -57,3 +64,11 @@ class TrainingUnitDetailView(RoleRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["accreditations"] = _accreditations_with_places().filter(unit=self.object)
         return context
+
+
+app_name = "units"
+
+urlpatterns = [
+    path("", TrainingUnitListView.as_view(), name="unit_list"),
+    path("<int:pk>/", TrainingUnitDetailView.as_view(), name="unit_detail"),
+]
