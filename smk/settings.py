@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "qualification",
     "referrals",
     "registry",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +228,48 @@ TASKS = {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
+}
+
+# The integration API (api/, README "Integration API"): JSON only, OAuth 2.0 client credentials,
+# the scope each view names, a rate limit per client in the shared "default" cache.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 2 * 1024 * 1024)
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
+API_TOKEN_SECONDS = env_int("API_TOKEN_SECONDS", 3600)
+# Django refuses larger bodies before any view reads them (the API answers 413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_MAX_BODY_BYTES, 2_621_440)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ClientHasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.handle",
+    "UNAUTHENTICATED_USER": None,
+    "DATETIME_FORMAT": "iso-8601",
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.scopes.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.ClientValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
+    "PKCE_REQUIRED": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SMK — API integracyjne",
+    "DESCRIPTION": (
+        "API dla systemów jednostek szkoleniowych i urzędów wojewódzkich: skierowania, dane "
+        "jednostki, harmonogram, zasilenie, miejsca, aktywacja (README, „Integration API”)."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # E-mail (Django 6.1 MAILERS). SMTP in production, the console when DEBUG is on.

@@ -21,4 +21,6 @@ urlpatterns = [
     path("skierowania/", include("referrals.urls")),
     path("rejestr/", include("registry.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("api-klienci/", include("api.pages")),
 ]

@@ -1,0 +1,44 @@
+"""Which scope each API view needs, checked in one place (pretix ``api/auth/permission.py``).
+
+A view names it: ``required_scope = "referrals:read"``, or per action
+``required_scopes = {"list": …, "accept": …}``; a token without it answers 403. The client's
+institution decides what it may see at all (unit or office views), also 403.
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework.permissions import BasePermission
+
+
+def required_scope(view) -> str | None:
+    by_action = getattr(view, "required_scopes", None)
+    if by_action is not None:
+        action = getattr(view, "action", None) or view.request.method.lower()
+        return by_action.get(action)
+    return getattr(view, "required_scope", None)
+
+
+class ClientHasScope(BasePermission):
+    """A token of an active client (``api.auth``), holding the view's scope."""
+
+    def has_permission(self, request, view):
+        client = getattr(request, "api_client", None)
+        if client is None or request.auth is None:
+            return False  # DRF answers 401 with WWW-Authenticate (no credentials)
+        needed = required_scope(view)
+        if needed is None:
+            self.message = _("Ta operacja nie jest dostępna przez API.")
+            return False
+        granted = set(request.auth.scope.split())
+        if needed not in granted:
+            self.message = _("Token nie ma uprawnienia „%(scope)s”.") % {"scope": needed}
+            return False
+        institution = getattr(view, "institution", None)
+        if institution == "unit" and not client.unit_id:
+            self.message = _(
+                "Ta operacja jest dostępna tylko dla klientów jednostek szkoleniowych."
+            )
+            return False
+        if institution == "office" and not client.voivodeship_id:
+            self.message = _("Ta operacja jest dostępna tylko dla klientów urzędów wojewódzkich.")
+            return False
+        return True

@@ -1,0 +1,49 @@
+"""Serializers shared by the API's views: strict input (unknown fields refused, no control
+characters), Polish labels, English identifiers. No business rule lives here: a serializer
+parses and shows, the services decide (CONVENTIONS.md)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from smk.text import control_characters_message, has_control_characters
+
+
+def _strings_with_control_characters(value, path=()):
+    if isinstance(value, str):
+        if has_control_characters(value):
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings_with_control_characters(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings_with_control_characters(item, (*path, str(index)))
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know and text with control characters, each by name."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {}
+            unknown = sorted(set(data) - set(self.fields))
+            for name in unknown:
+                errors[name] = [_("Nieznane pole.")]
+            for path in _strings_with_control_characters(data):
+                if path and path[0] in self.fields:
+                    errors.setdefault(path[0], []).append(str(control_characters_message()))
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class StatusField(serializers.Serializer):
+    code = serializers.CharField(label=gettext_lazy("kod statusu"))
+    label = serializers.CharField(label=gettext_lazy("status"))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of a refusal (4xx): ``detail``, or per-field lists of messages."""
+
+    detail = serializers.CharField(label=gettext_lazy("opis błędu"))

@@ -1,0 +1,24 @@
+"""``/api/v1/``: the integration API (README "Integration API")."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from api.views import office
+from api.views.referrals import UnitReferralViewSet
+from api.views.token import TokenView
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("referrals", UnitReferralViewSet, basename="referral")
+
+urlpatterns = [
+    path("oauth/token/", TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("office/referrals/", office.OfficeReferralList.as_view(), name="office_referrals"),
+    path("office/rankings/", office.RankingList.as_view(), name="office_rankings"),
+    path("office/register/", office.RegisterList.as_view(), name="office_register"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,31 @@
+"""What every API view shares: the token, the scope, the rate limit, JSON in and out
+(configured once in ``REST_FRAMEWORK``, smk/settings.py), and the scoped queryset."""
+
+from rest_framework import generics, viewsets
+
+from api.etag import ETagMixin
+from smk.scoping import get_scoped_object_or_404, scoped
+
+
+class ScopedMixin:
+    """``get_queryset`` returns only the client's institution's rows; another's answer 404."""
+
+    def get_queryset(self):
+        return scoped(self.base_queryset(), self.request)
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_object(self):
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        obj = get_scoped_object_or_404(self.base_queryset(), self.request, **lookup)
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
+class ReadViewSet(ETagMixin, ScopedMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ReadListView(ETagMixin, ScopedMixin, generics.ListAPIView):
+    pass

@@ -1,0 +1,260 @@
+"""The referrals addressed to a training unit, for the unit's own system (seed 000 §12).
+
+List (filters, cursor pagination, ETag), one referral, its PDF, and the unit's decisions
+"Akceptuj" and "Odrzuć" — the same services as the unit's screens, so the same rules, locks,
+e-mails and history (the history names the API client). A referral no longer open to the
+decision answers 409 with its current status; ``Idempotency-Key`` makes a retry safe.
+"""
+
+import django_filters
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from django_fsm import ConcurrentTransition
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import scopes
+from api.idempotency import idempotent
+from api.pagination import ChangesCursor
+from api.serializers import ErrorSerializer, StrictSerializer
+from api.views.base import ReadViewSet
+from referrals import services
+from referrals.models import Referral, ReferralStatus
+from referrals.pdf import is_issued_document, referral_pdf_response
+
+
+class ApplicantSerializer(serializers.Serializer):
+    first_name = serializers.CharField(label=gettext_lazy("imię"))
+    last_name = serializers.CharField(label=gettext_lazy("nazwisko"))
+    pesel = serializers.CharField(label=gettext_lazy("PESEL"))
+    licence_number = serializers.CharField(
+        label=gettext_lazy("numer wpisu na listę diagnostów laboratoryjnych")
+    )
+    email = serializers.EmailField(label=gettext_lazy("adres e-mail"))
+    phone = serializers.CharField(label=gettext_lazy("telefon"))
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", label=gettext_lazy("status"))
+    session = serializers.CharField(source="session.name", label=gettext_lazy("sesja"))
+    voivodeship = serializers.CharField(
+        source="voivodeship.name", label=gettext_lazy("województwo (wystawił)")
+    )
+    field = serializers.CharField(source="field.code", label=gettext_lazy("kod dziedziny"))
+    field_name = serializers.CharField(source="field.name", label=gettext_lazy("dziedzina"))
+    mode = serializers.CharField(source="mode.code", label=gettext_lazy("kod trybu"))
+    mode_name = serializers.CharField(source="mode.name", label=gettext_lazy("tryb"))
+    programme = serializers.CharField(
+        source="programme.name", allow_null=True, label=gettext_lazy("program specjalizacji")
+    )
+    application_number = serializers.CharField(
+        source="application.number", label=gettext_lazy("numer wniosku")
+    )
+    applicant = ApplicantSerializer(source="application", label=gettext_lazy("Diagnosta"))
+    decision_label = serializers.CharField(
+        source="get_decision_display", label=gettext_lazy("decyzja")
+    )
+    pdf_url = serializers.SerializerMethodField(label=gettext_lazy("adres PDF skierowania"))
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "number",
+            "status",
+            "status_label",
+            "session",
+            "voivodeship",
+            "field",
+            "field_name",
+            "mode",
+            "mode_name",
+            "unit_id",
+            "programme",
+            "planned_start",
+            "planned_end",
+            "application_number",
+            "applicant",
+            "sent_at",
+            "decision",
+            "decision_label",
+            "decided_by_kind",
+            "decision_justification",
+            "decided_at",
+            "version",
+            "updated_at",
+            "pdf_url",
+        ]
+        read_only_fields = fields
+
+    def get_pdf_url(self, referral) -> str | None:
+        if not is_issued_document(referral):
+            return None
+        request = self.context["request"]
+        return request.build_absolute_uri(f"/api/v1/referrals/{referral.pk}/pdf/")
+
+
+class ReferralFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=ReferralStatus.choices, label=gettext_lazy("status (można podać kilka)")
+    )
+    field = django_filters.CharFilter(field_name="field__code", label=gettext_lazy("kod dziedziny"))
+    changed_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=gettext_lazy("zmienione od (ISO 8601, np. 2026-12-01T00:00:00+01:00)"),
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["status", "field", "changed_since"]
+
+
+class DecisionSerializer(StrictSerializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        label=gettext_lazy("wersja skierowania"),
+        help_text=gettext_lazy(
+            "Wersja, którą system jednostki widział; inna niż bieżąca — odpowiedź 409."
+        ),
+    )
+
+
+class RejectionSerializer(DecisionSerializer):
+    justification = serializers.CharField(
+        max_length=4000, label=gettext_lazy("uzasadnienie decyzji")
+    )
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(label=gettext_lazy("opis błędu"))
+    status = serializers.CharField(label=gettext_lazy("kod bieżącego statusu"))
+    status_label = serializers.CharField(label=gettext_lazy("bieżący status"))
+    version = serializers.IntegerField(label=gettext_lazy("bieżąca wersja"))
+
+
+DECISION_RESPONSES = {
+    200: ReferralSerializer,
+    400: ErrorSerializer,
+    404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Nie ma takiego skierowania.")),
+    409: OpenApiResponse(
+        ConflictSerializer,
+        description=gettext_lazy("Skierowanie już zdecydowane albo zmienione w międzyczasie."),
+    ),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("Skierowania do jednostki"),
+        description=gettext_lazy(
+            "Skierowania wysłane do jednostki klienta, od najdawniej zmienionego; filtr "
+            "changed_since zwraca tylko zmienione od podanej chwili."
+        ),
+    ),
+    retrieve=extend_schema(summary=gettext_lazy("Skierowanie")),
+)
+class UnitReferralViewSet(ReadViewSet):
+    serializer_class = ReferralSerializer
+    pagination_class = ChangesCursor
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReferralFilter
+    institution = "unit"
+    required_scopes = {
+        "list": scopes.REFERRALS_READ,
+        "retrieve": scopes.REFERRALS_READ,
+        "pdf": scopes.REFERRALS_READ,
+        "accept": scopes.REFERRALS_DECIDE,
+        "reject": scopes.REFERRALS_DECIDE,
+    }
+
+    def base_queryset(self):
+        return Referral.objects.select_related(
+            "session", "voivodeship", "field", "mode", "programme", "application"
+        )
+
+    @extend_schema(
+        summary=gettext_lazy("PDF skierowania"),
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(ErrorSerializer),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        referral = self.get_object()
+        if not is_issued_document(referral):
+            return Response(
+                {"detail": _("Skierowanie w tym statusie nie ma dokumentu PDF.")},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return referral_pdf_response(referral, request=request._request)
+
+    @extend_schema(
+        summary=gettext_lazy("Akceptuj"),
+        description=gettext_lazy(
+            "Potwierdzenie rozpoczęcia szkolenia: status „Specjalizacja rozpoczęta”, EKS i "
+            "wpis w rejestrze — jak przycisk „Akceptuj”."
+        ),
+        request=DecisionSerializer,
+        responses=DECISION_RESPONSES,
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def accept(self, request, pk=None):
+        data = self._valid(DecisionSerializer)
+        return self._decide(services.accept, data)
+
+    @extend_schema(
+        summary=gettext_lazy("Odrzuć"),
+        description=gettext_lazy(
+            "Odrzucenie skierowania z uzasadnieniem: miejsce zostaje zwolnione, urząd "
+            "otrzymuje nowe skierowanie do wystawienia — jak przycisk „Odrzuć”."
+        ),
+        request=RejectionSerializer,
+        responses=DECISION_RESPONSES,
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def reject(self, request, pk=None):
+        data = self._valid(RejectionSerializer)
+        return self._decide(services.reject, data)
+
+    def _valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def _decide(self, service, data):
+        referral = self.get_object()
+        version = data.pop("version", None)
+        try:
+            service(referral.pk, version=version, user=None, profile=self.request.profile, **data)
+        except (services.StaleReferral, ConcurrentTransition):
+            return self._conflict(referral.pk, str(services.STALE_MESSAGE))
+        except services.ReferralError as error:
+            if error.field_errors:
+                return Response(
+                    {name: [str(m)] for name, m in error.field_errors.items()},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            return self._conflict(referral.pk, str(error))
+        fresh = self.get_object()
+        return Response(self.get_serializer(fresh).data)
+
+    def _conflict(self, pk, message):
+        current = Referral.objects.only("status", "version").get(pk=pk)
+        return Response(
+            {
+                "detail": message,
+                "status": current.status,
+                "status_label": current.get_status_display(),
+                "version": current.version,
+            },
+            status=status.HTTP_409_CONFLICT,
+        )

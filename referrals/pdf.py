@@ -1,0 +1,38 @@
+"""The referral as a document: "Pobierz skierowanie (PDF)" for the office and, through the
+API, for the unit it was sent to. One template, rendered by WeasyPrint (smk/pdf.py)."""
+
+from django.utils import timezone
+
+from referrals.models import DecidedBy, ReferralStatus
+from smk.audit import history
+from smk.pdf import pdf_response
+
+#: Statuses in which the referral has been issued to a unit.
+ISSUED_STATUSES = (ReferralStatus.ISSUED, ReferralStatus.STARTED, ReferralStatus.REJECTED)
+
+
+def is_issued_document(referral) -> bool:
+    """Sent to a unit at some point: "Pobierz skierowanie (PDF)" is offered."""
+    if referral.status in ISSUED_STATUSES:
+        return True
+    return referral.status == ReferralStatus.NOT_STARTED and bool(
+        referral.sent_at or referral.decided_by_kind == DecidedBy.UNIT
+    )
+
+
+def issue_date(referral):
+    if referral.sent_at:
+        return timezone.localtime(referral.sent_at).date()
+    sent = [e for e in history(referral) if e.action == "referral.sent"]
+    return timezone.localtime(sent[-1].created_at).date() if sent else None
+
+
+def referral_pdf_response(referral, *, request=None):
+    context = {
+        "referral": referral,
+        "application": referral.application,
+        "issue_date": issue_date(referral),
+        "generated_at": timezone.localtime(),
+    }
+    filename = "skierowanie-" + referral.number.replace("/", "-") + ".pdf"
+    return pdf_response("referrals/form/referral_pdf.html", context, filename, request=request)
