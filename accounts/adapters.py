@@ -20,6 +20,13 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("accounts:my_account")
         return super().get_login_redirect_url(request)
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # The failed-login limit per account is keyed by allauth as "<site domain>:<e-mail>",
+        # the domain being the request's Host with its port, which Django does not check against
+        # ALLOWED_HOSTS: "Host: smk.example.gov.pl:1", ":2"… would each start a new count. One
+        # installation is one site, so the account's e-mail alone is the key.
+        return credentials.get("email", "").lower()
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):

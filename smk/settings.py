@@ -143,9 +143,18 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "qualification.registration.ApplicantSignupForm"}
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+# Rate limits, kept in the shared "default" cache. Failed logins are limited per account (the
+# e-mail typed, "key": 5 in 5 minutes, then even the right password waits) and, ten times more
+# loosely, per client address: a whole office behind one NAT address shares the per-address
+# budget, and so does everybody when the proxy is not trusted (TRUSTED_PROXY_COUNT below), so a
+# stranger's failures with made-up e-mails must not be able to lock another account out. Every
+# login POST ("login") may come a little faster than the failures' budget, so that the failure
+# limits decide and the clerks of one office logging in at 8:00 are not refused. A password reset
+# e-mails its address at most 3 times in 5 minutes; per address 20 in 5 minutes.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
-    "reset_password": "5/m/ip,3/5m/key",
+    "login_failed": "50/5m/ip,5/5m/key",
+    "login": "60/m/ip",
+    "reset_password": "20/5m/ip,3/5m/key",
 }
 
 # Two-factor authentication (TOTP from an authenticator app, with recovery codes): required
@@ -199,10 +208,18 @@ CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
 CLAMD_HOST = env_str("CLAMD_HOST", "")
 CLAMD_PORT = env_int("CLAMD_PORT", 3310)
 
-# "default" holds small state that must not be evicted (login rate limits); "pages" the cached
-# referral lists (referrals/list_cache.py), which may be culled at will.
+# "default" holds small state that must not be evicted and that every process must share (login
+# rate limits, used TOTP codes): without Redis, the database (the table is made by the migration
+# smk 0005, not by hand). Its entries live 5 minutes; MAX_ENTRIES is far above what the per-address
+# limits let anyone create, so flooding cannot cull an account's counter. "pages" holds the cached
+# referral lists (referrals/list_cache.py), which may be culled at will and are versioned in the
+# database, so a copy per process is enough.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "smk_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
@@ -318,6 +335,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address (login rate limits) comes from the proxy only when told so: the number
+# of proxies of ours that append to X-Forwarded-For, or the one header a proxy of ours sets.
+# Otherwise it is REMOTE_ADDR, and a forged X-Forwarded-For changes nothing.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER")
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured("set TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER, not both")
 
 # Content-Security-Policy without 'unsafe-inline': every script and style is a static file.
 SECURE_CSP = {

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -86,3 +87,68 @@ def test_debug_is_off_unless_asked_for():
         SECRET_KEY="x" * 60,
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+PRODUCTION = {
+    "SECRET_KEY": "k8Jd0-production-like-secret-3mZp9vQw7xR2tY5uI1oP4aS6dF8gH0jK",
+    "ALLOWED_HOSTS": "smk.example.gov.pl",
+}
+
+
+def _settings_of(script, **env):
+    result = _manage("shell", "-v0", "-c", script, **PRODUCTION, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+CACHE_BACKENDS = (
+    "import json; from django.conf import settings; "
+    "print(json.dumps({alias: c['BACKEND'] for alias, c in settings.CACHES.items()}))"
+)
+
+
+def test_without_redis_the_default_cache_is_shared_by_every_process_never_local_memory():
+    backends = _settings_of(CACHE_BACKENDS)
+    assert backends["default"] == "django.core.cache.backends.db.DatabaseCache"
+    redis = _settings_of(CACHE_BACKENDS, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert redis["default"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_migrate_alone_creates_the_table_of_the_default_cache(tmp_path):
+    script = (
+        "from django.core.management import call_command; "
+        "call_command('migrate', interactive=False, verbosity=0); "
+        "from django.core.cache import cache; cache.set('probe', 7); "
+        "import json; print(json.dumps(cache.get('probe')))"
+    )
+    database = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    assert _settings_of(script, DATABASE_URL=database) == 7
+
+
+CLIENT_ADDRESS = (
+    "import json; from allauth import app_settings as a; "
+    "print(json.dumps([a.TRUSTED_PROXY_COUNT, a.TRUSTED_CLIENT_IP_HEADER]))"
+)
+
+
+def test_the_client_address_comes_from_the_proxy_only_when_configured():
+    assert _settings_of(CLIENT_ADDRESS) == [0, None]
+    assert _settings_of(CLIENT_ADDRESS, TRUSTED_PROXY_COUNT="1") == [1, None]
+    assert _settings_of(CLIENT_ADDRESS, TRUSTED_CLIENT_IP_HEADER="X-Real-IP") == [0, "X-Real-IP"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TRUSTED_PROXY_COUNT": "one"}, "TRUSTED_PROXY_COUNT='one' is not an integer"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0 or more"),
+        (
+            {"TRUSTED_PROXY_COUNT": "1", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"},
+            "not both",
+        ),
+    ],
+)
+def test_a_wrong_trusted_proxy_setting_stops_the_process(env, message):
+    result = _manage("check", **PRODUCTION, **env)
+    assert result.returncode != 0
+    assert message in result.stderr
