@@ -163,6 +163,13 @@ def institution_of_profile(profile) -> Institution | None:
     return None
 
 
+def institution_label(profile) -> str:
+    """The registered name of the profile's institution ("Mazowiecki Urząd Wojewódzki
+    w Warszawie"); a personal profile's kind. Templates: ``{{ profile|institution_label }}``."""
+    institution = institution_of_profile(profile)
+    return institution.name if institution else str(profile.get_kind_display())
+
+
 def get_institution(key: str) -> Institution:
     """The institution of a key, or LookupError for anything else."""
     kind, _sep, ref = (key or "").partition(":")

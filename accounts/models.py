@@ -260,14 +260,6 @@ class Profile(models.Model):
         return str(self.get_kind_display())
 
     @property
-    def institution_label(self) -> str:
-        """The institution's registered name ("Mazowiecki Urząd Wojewódzki w Warszawie")."""
-        from accounts.institutions import institution_of_profile
-
-        institution = institution_of_profile(self)
-        return institution.name if institution else str(self.get_kind_display())
-
-    @property
     def status(self) -> str:
         if hasattr(self, "derived_status"):
             return self.derived_status

@@ -5,7 +5,6 @@ requester."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.institutions import institution_of_profile
 from accounts.models import Profile, RoleRequest, RoleRequestBatch, RoleRequestStatus, User
 from smk.audit import log_event
 from smk.notifications import absolute_url, queue_email
@@ -53,11 +52,6 @@ def lock_request(request_id: int) -> RoleRequest:
         .select_related("batch", "batch__user", "profile")
         .get(pk=request_id)
     )
-
-
-def institution_name(profile: Profile) -> str:
-    institution = institution_of_profile(profile)
-    return institution.name if institution else str(profile.institution_name)
 
 
 def email_requester(user: User, subject: str, template: str, context: dict, reason: str):

@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.institutions import institution_label
 from accounts.models import Profile, ProfileRole, RoleRequest, User
 from accounts.services.common import (
     AccountsError,
     email_requester,
-    institution_name,
     lock_pending,
     lock_profile,
     record_decision,
@@ -36,7 +36,7 @@ def _email_decision(request: RoleRequest, subject: str, template: str, action: s
         {
             "request": request,
             "role": request.get_role_display(),
-            "institution": institution_name(request.profile),
+            "institution": institution_label(request.profile),
         },
         reason=f"{action} {request.number}",
     )
@@ -129,7 +129,7 @@ def block_profile(profile_id: int, *, user: User, acting_profile, reason: str) -
         profile.user,
         _("Profil w systemie SMK został zablokowany"),
         "profile_blocked.txt",
-        {"institution": institution_name(profile), "reason": reason},
+        {"institution": institution_label(profile), "reason": reason},
         reason=f"profile.blocked {profile.pk}",
     )
     return profile

@@ -7,11 +7,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.institutions import institution_label
 from accounts.models import AttachmentState, RoleRequestAttachment, RoleRequestBatch, User
 from accounts.services.common import (
     UnsafeFileRemoved,
     email_requester,
-    institution_name,
     lock_own_batch,
     require_pending,
 )
@@ -119,7 +119,7 @@ def _unsafe_file_email(batch: RoleRequestBatch, *, name: str, size: int) -> None
         {
             "file_name": name,
             "file_size": filesizeformat(size),
-            "institution": institution_name(batch.profile),
+            "institution": institution_label(batch.profile),
             "kind": batch.profile.get_kind_display(),
             "requests": requests,
         },
