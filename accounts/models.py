@@ -77,6 +77,10 @@ class Role(models.TextChoices):
     UNIT_STAFF = "jednostka", _("Jednostka szkoleniowa")
     APPLICANT = "diagnosta", _("Diagnosta")
     ADMINISTRATOR = "administrator", _("Administrator")
+    #: A training unit's kierownik specjalizacji (seed 001): keeps the EKS of their trainees.
+    KIEROWNIK = "kierownik", _("Kierownik specjalizacji")
+    #: The central accrediting body (seed 001: CMKP, "obsługa procesu akredytacji").
+    ACCREDITATION = "akredytacja", _("CMKP — akredytacja")
 
 
 class InstitutionKind(models.TextChoices):
@@ -84,14 +88,16 @@ class InstitutionKind(models.TextChoices):
     TRAINING_UNIT = "jednostka_szkoleniowa", _("Jednostka szkoleniowa")
     CENTRAL = "centrala", _("Administrator centralny")
     PERSONAL = "osoba", _("Konto osobiste")
+    ACCREDITING_BODY = "akredytujacy", _("Podmiot akredytujący")
 
 
 #: Roles an institution of each kind may hold (seed 003: roles are chosen per institution).
 ROLES_BY_KIND = {
     InstitutionKind.VOIVODESHIP_OFFICE: (Role.UW, Role.WOJEWODA),
-    InstitutionKind.TRAINING_UNIT: (Role.UNIT_STAFF,),
+    InstitutionKind.TRAINING_UNIT: (Role.UNIT_STAFF, Role.KIEROWNIK),
     InstitutionKind.CENTRAL: (Role.ADMINISTRATOR,),
     InstitutionKind.PERSONAL: (Role.APPLICANT,),
+    InstitutionKind.ACCREDITING_BODY: (Role.ACCREDITATION,),
 }
 
 #: What each role may do, printed in the role request (seed 003: "Charakterystyka ról").
@@ -117,6 +123,17 @@ ROLE_DESCRIPTIONS = {
     Role.ADMINISTRATOR: _(
         "Administrator centralny, mający uprawnienia do: zarządzania słownikami, "
         "użytkownikami, profilami i wnioskami o role"
+    ),
+    Role.KIEROWNIK: _(
+        "Kierownik specjalizacji w jednostce szkoleniowej, mający uprawnienia do: planowania "
+        "rocznego planu szkolenia, potwierdzania zrealizowanych elementów programu w "
+        "Elektronicznej Karcie Specjalizacji swoich specjalizantów i potwierdzania "
+        "zakończenia specjalizacji"
+    ),
+    Role.ACCREDITATION: _(
+        "Pracownik podmiotu akredytującego (CMKP), mający uprawnienia do: rozpatrywania "
+        "wniosków jednostek o akredytację, udzielania, zmiany, zawieszania i cofania "
+        "akredytacji"
     ),
 }
 
@@ -221,7 +238,11 @@ class Profile(models.Model):
                         unit__isnull=False,
                     )
                     | Q(
-                        kind__in=[InstitutionKind.CENTRAL, InstitutionKind.PERSONAL],
+                        kind__in=[
+                            InstitutionKind.CENTRAL,
+                            InstitutionKind.PERSONAL,
+                            InstitutionKind.ACCREDITING_BODY,
+                        ],
                         voivodeship__isnull=True,
                         unit__isnull=True,
                     )
@@ -243,7 +264,13 @@ class Profile(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "kind"],
-                condition=Q(kind__in=[InstitutionKind.CENTRAL, InstitutionKind.PERSONAL]),
+                condition=Q(
+                    kind__in=[
+                        InstitutionKind.CENTRAL,
+                        InstitutionKind.PERSONAL,
+                        InstitutionKind.ACCREDITING_BODY,
+                    ]
+                ),
                 name="profile_one_central_and_personal",
             ),
         ]
