@@ -1,6 +1,6 @@
-"""Demo accounts, all with the password ``SmkDemo-2026`` (README.md lists them), and role
-requests in the states seed 003 shows: pending with and without the signed file, a blocked
-profile."""
+"""Demo accounts, all with the password ``SmkDemo-2026`` (README.md lists them), the demo
+administrator's second factor, and role requests in the states seed 003 shows: pending with
+and without the signed file, a blocked profile."""
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -22,14 +22,20 @@ from reference.demo import DEMO_UNIT_NAME
 from reference.models import TrainingUnit, Voivodeship
 
 DEMO_PASSWORD = "SmkDemo-2026"  # noqa: S105 - published demo password, documented in README
+DEMO_ADMIN_EMAIL = "admin@smk.local"
+#: The demo administrator's second factor (the admin requires it, smk/second_factor.py),
+#: published in README like the password: the TOTP secret for an authenticator app and
+#: recovery codes. Demo data only; every real account sets up its own.
+DEMO_ADMIN_TOTP_SECRET = "SMKDEMOADMINISTRATORTOTPSECRETAA"  # noqa: S105 - published
+DEMO_ADMIN_RECOVERY_CODES = [f"2026{n:04d}" for n in range(1, 11)]
 
 #: (e-mail, first name, last name, description, [(kind, voivodeship, unit name, roles)])
 DEMO_ACCOUNTS = [
     (
-        "admin@smk.local",
+        DEMO_ADMIN_EMAIL,
         "Adam",
         "Administratorski",
-        "administrator centralny (superuser)",
+        "administrator centralny (superuser); drugi składnik: kod odzyskiwania 20260001…20260010",
         [(InstitutionKind.CENTRAL, None, None, [Role.ADMINISTRATOR])],
     ),
     (
@@ -109,7 +115,7 @@ def seed():
             email=email, defaults={"first_name": first, "last_name": last}
         )
         user.first_name, user.last_name = first, last
-        user.is_staff = user.is_superuser = email == "admin@smk.local"
+        user.is_staff = user.is_superuser = email == DEMO_ADMIN_EMAIL
         user.set_password(DEMO_PASSWORD)
         user.save()
         _mark_email_verified(user)
@@ -125,8 +131,29 @@ def seed():
             for role in roles:
                 ProfileRole.objects.get_or_create(profile=profile, role=role)
         users[email] = user
+    seed_admin_second_factor(users[DEMO_ADMIN_EMAIL])
     seed_role_requests(users)
     return users
+
+
+def seed_admin_second_factor(admin):
+    """The published TOTP secret and recovery codes, set back to these on every run (codes
+    used up in an earlier demo work again)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    Authenticator.objects.update_or_create(
+        user=admin,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": encrypt(DEMO_ADMIN_TOTP_SECRET)}},
+    )
+    # allauth's format for recovery codes brought from elsewhere: the codes themselves,
+    # each removed once used (its own codes are derived from a random seed instead).
+    Authenticator.objects.update_or_create(
+        user=admin,
+        type=Authenticator.Type.RECOVERY_CODES,
+        defaults={"data": {"migrated_codes": [encrypt(c) for c in DEMO_ADMIN_RECOVERY_CODES]}},
+    )
 
 
 def _demo_batch(user, institution, roles, *, phone, scan=False):

@@ -2,12 +2,11 @@
 
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+
+from smk.second_factor import ask_for_second_factor, has_second_factor
 
 
 def _check(request, roles):
@@ -42,16 +41,10 @@ def role_required(*roles):
     return decorator
 
 
-def has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.utils import is_mfa_enabled
-
-    return is_mfa_enabled(user, [Authenticator.Type.TOTP])
-
-
 def administrator_required(view):
-    """The administration screens: a profile with the Administrator role (else 403) whose
-    person has two-factor authentication on — without it they are sent to set it up."""
+    """The administration screens: a profile with the Administrator role (else 403) in a
+    session authenticated with the second factor, as the Django admin asks
+    (smk.second_factor): without TOTP they are sent to set it up, with it to confirm it."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -60,15 +53,8 @@ def administrator_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         _check(request, (Role.ADMINISTRATOR,))
-        if not has_totp(request.user):
-            messages.warning(
-                request,
-                _(
-                    "Ekrany administracyjne wymagają uwierzytelniania dwuskładnikowego. "
-                    "Włącz aplikację uwierzytelniającą (TOTP), a potem wróć do tej strony."
-                ),
-            )
-            return redirect("mfa_activate_totp")
+        if not has_second_factor(request):
+            return ask_for_second_factor(request)
         return view(request, *args, **kwargs)
 
     return wrapper

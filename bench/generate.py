@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -96,6 +98,8 @@ SESSIONS_AT_SCALE_1 = 20
 BENCH_DOMAIN = "bench.smk.local"
 PASSWORD = "SmkBench-2026"  # noqa: S105 - benchmark accounts on a throw-away database
 ADMIN_EMAIL = f"admin@{BENCH_DOMAIN}"
+#: The administrator's authenticator app: the admin opens only after a code from it.
+ADMIN_TOTP_SECRET = "SMKBENCHADMINISTRATORTOTPSECRETA"  # noqa: S105 - throw-away database
 #: A number sequence that records the scale the data was generated at (in millionths).
 SCALE_MARKER = "BENCH/SCALE"
 #: Sessions the measurements create for themselves (closing, actions) start with this.
@@ -1103,6 +1107,8 @@ def create_accounts(password_hash: str | None = None) -> None:
             for u in units
         ]
     )
+    if not Authenticator.objects.filter(user=users[ADMIN_EMAIL]).exists():
+        TOTP.activate(users[ADMIN_EMAIL], ADMIN_TOTP_SECRET)
 
 
 def create_units(count: int, rng: random.Random) -> None:

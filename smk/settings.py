@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "smk.admin_site.SmkAdminConfig",  # django.contrib.admin with the second factor required
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

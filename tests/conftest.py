@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client, RequestFactory
 
 from accounts.models import Role
 from reference.demo import seed_fixed_rows
@@ -84,12 +85,35 @@ def administrator(db):
     return user
 
 
+def log_in(client, user):
+    """Log ``client`` in as ``user`` the way the site asks them to: a person with an
+    authenticator app (TOTP) also gave a code from it, so the session carries allauth's
+    record of that step, which the administration screens require (smk.second_factor).
+    For a session of the password only, use ``client.force_login``."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    client.force_login(user)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        request = RequestFactory().get("/")
+        request.session, request.user = client.session, user
+        record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+        request.session.save()
+    return client
+
+
 @pytest.fixture
 def client_of(client):
-    """``client_of(user)``: the test client logged in as ``user``."""
+    """``client_of(user)``: the test client logged in as ``user`` (:func:`log_in`)."""
+    return lambda user: log_in(client, user)
 
-    def login(user):
-        client.force_login(user)
-        return client
 
-    return login
+@pytest.fixture
+def mfa_admin_client(administrator):
+    """The central administrator, logged in with the password and the second factor (an
+    authenticator app set up), as the administration screens require."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(administrator, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return log_in(Client(), administrator)

@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum.pl import pesel
 
-from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from accounts.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_ADMIN_EMAIL,
+    DEMO_ADMIN_RECOVERY_CODES,
+    DEMO_ADMIN_TOTP_SECRET,
+    DEMO_PASSWORD,
+)
 from qualification.demo import DEMO_APPLICANT_EMAIL, session_dates
 from qualification.models import (
     Application,
@@ -30,6 +36,7 @@ from qualification.models import (
 from reference.demo import MULTI_PROGRAMME, SINGLE_UNIT_FIELD
 from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
 from referrals.models import Referral, ReferralStatus
+from tests.accounts.conftest import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +104,35 @@ def test_every_demo_account_logs_in_with_the_published_password(demo):
             reverse("account_login"), {"login": email, "password": DEMO_PASSWORD}
         )
         assert response.status_code == 302, email
+        if email == DEMO_ADMIN_EMAIL:  # then the second factor, published too
+            assert response.url == reverse("mfa_authenticate")
+            client.post(response.url, {"code": DEMO_ADMIN_RECOVERY_CODES[0]})
         assert "_auth_user_id" in client.session, email
+
+
+def demo_admin_logged_in(code):
+    client = Client()
+    client.post(reverse("account_login"), {"login": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    return client
+
+
+@pytest.mark.parametrize("code", ["recovery code", "authenticator app"])
+def test_the_demo_administrator_opens_the_admin_with_a_published_second_factor(demo, code):
+    if code == "recovery code":
+        client = demo_admin_logged_in(DEMO_ADMIN_RECOVERY_CODES[-1])
+    else:
+        client = demo_admin_logged_in(totp_code(DEMO_ADMIN_TOTP_SECRET))
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+
+
+def test_running_seed_demo_again_gives_back_the_used_recovery_codes(demo):
+    demo_admin_logged_in(DEMO_ADMIN_RECOVERY_CODES[0])
+    assert not demo_admin_logged_in(DEMO_ADMIN_RECOVERY_CODES[0]).session.get("_auth_user_id")
+    seed_demo()
+    client = demo_admin_logged_in(DEMO_ADMIN_RECOVERY_CODES[0])
+    assert client.get(reverse("admin:index")).status_code == 200
 
 
 def test_two_sessions_one_closed_one_accepting_applications_with_a_procedure_everywhere(demo):

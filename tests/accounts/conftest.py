@@ -14,6 +14,7 @@ from accounts import reminders, services
 from accounts.institutions import Institution
 from accounts.models import Role
 from smk.scanning import EICAR
+from tests.conftest import log_in
 from tests.factories import UserFactory, voivodeship
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -87,7 +88,7 @@ def mfa_administrator(administrator, totp_secret):
 
 def _logged_in(client, user):
     """Log in without the after-login reminder (the reminder has tests of its own)."""
-    client.force_login(user)
+    log_in(client, user)
     session = client.session
     session.pop(reminders.SESSION_KEY, None)
     session.save()

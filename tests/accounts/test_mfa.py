@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.permissions import has_totp
+from smk.second_factor import has_totp
 from tests.accounts.conftest import totp_code
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,11 @@ def test_an_administrator_without_totp_sets_it_up_before_the_administration_scre
     done = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert done.status_code == 302
     assert has_totp(administrator)
+    # This session began with the password only: it is confirmed once with a code.
+    confirm = client.get(QUEUE)
+    assert confirm.url == f"{reverse('mfa_reauthenticate')}?next={QUEUE.replace('/', '%2F')}"
+    back = client.post(confirm.url, {"code": totp_code(secret)})
+    assert back.url == QUEUE
     assert client.get(QUEUE).status_code == 200
 
     # From now on logging in asks for the code from the app.

@@ -76,12 +76,17 @@ def demo_data(transactional_db):
 
 @pytest.fixture
 def login(page):
-    def log_in(email, password="SmkDemo-2026"):
+    def log_in(email, password="SmkDemo-2026", code=None):
+        """``code``: the second factor (a TOTP or recovery code), for accounts that have one."""
         page.goto("/konto/login/")
         page.get_by_label("Adres e-mail").fill(email)
         page.get_by_label("Hasło").fill(password)
         page.get_by_role("button", name="Zaloguj się").click()
         page.wait_for_load_state()
+        if code is not None:
+            page.get_by_role("textbox", name="Kod").fill(code)
+            page.get_by_role("button", name="Zaloguj się").click()
+            page.wait_for_load_state()
         return page
 
     return log_in

@@ -1,6 +1,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from accounts.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_RECOVERY_CODES
+
 OFFICE_MENU = [
     "Do obsłużenia",
     "Postępowanie kwalifikacyjne",
@@ -26,12 +28,20 @@ MENUS = {
 
 @pytest.mark.parametrize("email", list(MENUS))
 def test_each_demo_account_logs_in_and_sees_its_menu(demo_data, login, page, email):
-    login(email)
+    login(email, code=DEMO_ADMIN_RECOVERY_CODES[0] if email == DEMO_ADMIN_EMAIL else None)
     nav = page.get_by_role("navigation", name="Menu główne")
     expect(nav).to_be_visible()
     links = [text.strip() for text in nav.get_by_role("link").all_inner_texts()]
     assert links == MENUS[email]
     expect(nav.get_by_role("button", name="Wyloguj")).to_be_visible()
+
+
+def test_the_demo_administrator_reaches_the_admin_with_a_published_recovery_code(
+    demo_data, login, page
+):
+    login(DEMO_ADMIN_EMAIL, code=DEMO_ADMIN_RECOVERY_CODES[1])
+    page.goto("/admin/")
+    expect(page.get_by_role("heading", name="Słowniki, użytkownicy i profile")).to_be_visible()
 
 
 def test_a_clerk_of_malopolskie_gets_404_on_a_mazowieckie_unit(demo_data, login, page):

@@ -4,16 +4,15 @@ import io
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from accounts.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_TOTP_SECRET
 from accounts.models import (
     AttachmentState,
     RoleRequest,
     RoleRequestAttachment,
     RoleRequestStatus,
-    User,
 )
 from tests.accounts.conftest import totp_code
 from tests.factories import UserFactory
@@ -98,11 +97,7 @@ def test_four_steps_of_a_role_request(newcomer, login, page, axe_violations, tmp
 
 
 def test_the_administrator_approves_a_waiting_request(demo_data, login, page, axe_violations):
-    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    TOTP.activate(User.objects.get(email="admin@smk.local"), secret)
-    login("admin@smk.local")
-    page.get_by_role("textbox", name="Kod").fill(totp_code(secret))
-    page.get_by_role("button", name="Zaloguj się").click()
+    login(DEMO_ADMIN_EMAIL, code=totp_code(DEMO_ADMIN_TOTP_SECRET))
     page.get_by_role("link", name="Wnioski o role").first.click()
     expect(page.get_by_role("heading", name="Wnioski o role")).to_be_visible()
     assert axe_violations() == []

@@ -488,8 +488,8 @@ def test_opening_a_session_keeps_what_exists(mazowieckie, procedure):
     assert Procedure.objects.filter(session=procedure.session).count() == 16
 
 
-def test_adding_a_session_in_the_admin_opens_its_procedures(client_of, administrator):
-    response = client_of(administrator).post(
+def test_adding_a_session_in_the_admin_opens_its_procedures(mfa_admin_client):
+    response = mfa_admin_client.post(
         reverse("admin:qualification_session_add"),
         {
             "name": "Sesja jesienna 2026",

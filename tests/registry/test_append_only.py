@@ -68,8 +68,8 @@ def row(request):
     return request.getfixturevalue(request.param)
 
 
-def test_the_admin_lists_and_shows_rows_without_any_way_to_save(client_of, administrator, row):
-    client = client_of(administrator)
+def test_the_admin_lists_and_shows_rows_without_any_way_to_save(mfa_admin_client, row):
+    client = mfa_admin_client
     urls = admin_urls(row)
     changelist = client.get(urls["changelist"])
     assert changelist.status_code == 200
@@ -84,8 +84,8 @@ def test_the_admin_lists_and_shows_rows_without_any_way_to_save(client_of, admin
     assert urls["delete"] not in content
 
 
-def test_the_admin_refuses_to_add_change_or_delete(client_of, administrator, row):
-    client = client_of(administrator)
+def test_the_admin_refuses_to_add_change_or_delete(mfa_admin_client, row):
+    client = mfa_admin_client
     urls = admin_urls(row)
     assert client.get(urls["add"]).status_code == 403
     assert client.post(urls["add"], {"number": "X"}).status_code == 403
@@ -96,8 +96,8 @@ def test_the_admin_refuses_to_add_change_or_delete(client_of, administrator, row
     assert model.objects.get(pk=row.pk).number == row.number
 
 
-def test_the_admin_offers_no_bulk_delete(client_of, administrator, row):
-    client = client_of(administrator)
+def test_the_admin_offers_no_bulk_delete(mfa_admin_client, row):
+    client = mfa_admin_client
     urls = admin_urls(row)
     assert "delete_selected" not in client.get(urls["changelist"]).content.decode()
     client.post(

@@ -52,6 +52,7 @@ from registry.filters import RegisterEntryFilter
 from registry.models import EKS, RegisterEntry
 from smk.models import Event, Notification
 from smk.scanning import EICAR
+from tests.conftest import log_in
 from tests.factories import (
     ApplicationFactory,
     ProcedureFactory,
@@ -631,7 +632,7 @@ def test_no_input_breaks_a_form_or_changes_data_unless_it_succeeds(world, extra,
         cache.clear()  # rate limits of earlier examples
         client = Client()
         if form.person is not None:
-            client.force_login(get_user_model().objects.get(pk=world.people[form.person].pk))
+            log_in(client, get_user_model().objects.get(pk=world.people[form.person].pk))
         before = fingerprint()
         url = form.url(world, extra)
         try:
@@ -666,7 +667,7 @@ def test_each_fuzzed_form_is_open_to_its_person(world, extra, name):
     form = FORMS[name]
     client = Client()
     if form.person is not None:
-        client.force_login(world.people[form.person])
+        log_in(client, world.people[form.person])
     url = form.url(world, extra)
     response = client.get(url) if form.method == "GET" else client.post(url, {})
     assert response.status_code not in (403, 404, 405), (name, response.status_code)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from tests.conftest import log_in
 from tests.factories import person_with_role
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +203,7 @@ def test_every_kind_of_page_has_a_csp_without_unsafe_inline_and_no_inline_code(w
     for person, urls in pages(world).items():
         client = Client()
         if person:
-            client.force_login(world.people[person])
+            log_in(client, world.people[person])
         for url in urls:
             response = client.get(url)
             assert response.status_code == 200, (person, url, response.status_code)
@@ -220,8 +221,7 @@ def test_every_kind_of_page_has_a_csp_without_unsafe_inline_and_no_inline_code(w
 
 
 def test_the_app_and_the_admin_refuse_to_be_framed(world):
-    client = Client()
-    client.force_login(world.people["administrator"])
+    client = log_in(Client(), world.people["administrator"])
     for url in (reverse("home"), reverse("admin:index"), reverse("admin:login")):
         response = client.get(url)
         assert response.headers["X-Frame-Options"] == "DENY", url

@@ -11,7 +11,8 @@ applicants' names, register and EKS numbers, other people's role requests).
 
 Not in the matrix:
 - the Django admin (``/admin/``): its access is Django's own (``is_staff`` and model
-  permissions), tested by Django; our admin classes are covered by their own tests;
+  permissions) behind the second factor, every admin URL tried in
+  ``test_admin_second_factor.py``; our admin classes are covered by their own tests;
 - static files (served by whitenoise, not by URL patterns).
 allauth's URLs under ``/konto/`` are in the matrix: they are pages people open.
 """
@@ -24,6 +25,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
+from tests.conftest import log_in
 
 PUBLIC = "public"
 LOGIN = "login"  # any logged-in person, also one without a profile to work in
@@ -474,7 +476,7 @@ def test_cell(world, fresh_cache, pattern, person, variant, method):
     url = url_of(pattern, objects)
     client = Client()
     if actor is not None:
-        client.force_login(get_user_model().objects.get(pk=world.people[person].pk))
+        log_in(client, get_user_model().objects.get(pk=world.people[person].pk))
     allowed = expected(MATRIX[pattern.key], actor, variant, method)
     try:
         response = client.get(url) if method == GET else client.post(url, {})
