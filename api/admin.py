@@ -1,5 +1,6 @@
 """The administrator creates, suspends, reactivates and revokes API clients here; the secret
-is shown once, on the page after it is made."""
+is shown once, on the page after it is made. Webhook endpoints too, and the deliveries' call
+log, read-only, with "Ponów"."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,8 +9,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from api import services
-from api.models import ApiClient, ClientStatus
+from api import services, webhooks
+from api.models import (
+    ApiClient,
+    ClientStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEventType,
+)
 from api.scopes import OFFICE_SCOPES, SCOPES, UNIT_SCOPES
 
 
@@ -128,3 +135,100 @@ class ApiClientAdmin(admin.ModelAdmin):
                     secret,
                 ),
             )
+
+
+# ---- Webhooks ------------------------------------------------------------------------------
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    event_types = forms.MultipleChoiceField(
+        label=gettext_lazy("zdarzenia"),
+        choices=[
+            (name, f"{name} — {label}")
+            for name, label in WebhookEventType.choices
+            if name != WebhookEventType.PING
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy("Bez zaznaczenia — wszystkie dostępne dla instytucji klienta."),
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["client", "url", "event_types", "is_active"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ["url", "client", "is_active", "removed_at", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["url", "client__name"]
+    list_select_related = ["client"]
+    autocomplete_fields = ["client"]
+    readonly_fields = ["created_at", "removed_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "client"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.event_types = obj.event_types or list(obj.allowed_events())
+            super().save_model(request, obj, form, change)
+            return
+        secret = webhooks.create_endpoint(obj, user=request.user)
+        messages.warning(
+            request,
+            format_html(
+                _(
+                    "Adres powiadomień zapisany. Sekret podpisu: <code>{}</code> — przekaż go "
+                    "klientowi teraz: nie zostanie pokazany ponownie."
+                ),
+                secret,
+            ),
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch it off instead: its deliveries stay in the call log
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The call log: read-only, with "Ponów" for what did not get through."""
+
+    list_display = [
+        "created_at",
+        "event_type",
+        "endpoint",
+        "client",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "event_type"]
+    search_fields = ["event_id", "endpoint__url", "endpoint__client__name"]
+    list_select_related = ["endpoint__client"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    @admin.display(description=gettext_lazy("klient API"))
+    def client(self, obj):
+        return obj.endpoint.client
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Ponów"), permissions=["change"])
+    def retry(self, request, queryset):
+        count = webhooks.retry(queryset)
+        self.message_user(
+            request, _("Ponowiono doręczenia: %(count)s.") % {"count": count}, messages.SUCCESS
+        )

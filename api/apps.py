@@ -24,5 +24,7 @@ class ApiConfig(AppConfig):
         )
 
     def ready(self):
+        # History texts; the schema's security scheme; webhook deliveries of referral events.
         import api.audit
-        import api.schema  # noqa: F401  (history texts; the schema's security scheme)
+        import api.schema
+        import api.webhooks  # noqa: F401

@@ -11,5 +11,7 @@ register_actions(
         "api_client.suspended": _("Zawieszenie klienta API"),
         "api_client.reactivated": _("Przywrócenie klienta API"),
         "api_client.revoked": _("Odwołanie klienta API"),
+        "api_client.webhook_added": _("Rejestracja adresu powiadomień (webhooka)"),
+        "api_client.webhook_removed": _("Usunięcie adresu powiadomień (webhooka)"),
     }
 )

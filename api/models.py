@@ -1,8 +1,12 @@
-"""API clients (one institution each, with scopes), idempotency records of writes."""
+"""API clients (one institution each, with scopes), idempotency records of writes, webhook
+endpoints and their deliveries."""
 
+import base64
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -151,3 +155,182 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.method} {self.path})"
+
+
+# ---- Webhooks (README "Webhooks") ------------------------------------------------------------
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def validate_webhook_url(value: str) -> None:
+    """HTTPS only; plain HTTP only to this machine (tests and the demo), so events never
+    cross a network unencrypted."""
+    try:
+        parts = urlsplit(value)
+        scheme, host = parts.scheme, (parts.hostname or "").lower()
+        parts.port  # noqa: B018  (raises on a port out of range)
+    except ValueError as error:  # an unclosed "[" of an IPv6 address, a port over 65535
+        raise ValidationError(_("Niepoprawny adres URL."), code="invalid") from error
+    if scheme == "https" and host:
+        return
+    if scheme == "http" and host in LOOPBACK_HOSTS:
+        return
+    raise ValidationError(
+        _(
+            "Adres powiadomień musi zaczynać się od https://. Zwykłe http:// jest dozwolone "
+            "tylko dla adresów tego komputera (127.0.0.1, ::1, localhost) — do testów i "
+            "demonstracji."
+        ),
+        code="insecure_url",
+    )
+
+
+class WebhookEventType(models.TextChoices):
+    REFERRAL_SENT = "referral.sent", _("Skierowanie wysłane do jednostki")
+    REFERRAL_WITHDRAWN = "referral.withdrawn", _("Skierowanie wycofane z jednostki")
+    REFERRAL_ACCEPTED = "referral.accepted", _("Jednostka zaakceptowała skierowanie")
+    REFERRAL_REJECTED = "referral.rejected", _("Jednostka odrzuciła skierowanie")
+    REFERRAL_UNIT_NOT_STARTED = (
+        "referral.unit_not_started",
+        _("Jednostka zgłosiła niepodjęcie szkolenia"),
+    )
+    PING = "webhook.ping", _("Zdarzenie próbne")
+
+
+#: The events an endpoint of each kind of institution may ask for: the unit hears what is sent
+#: to it or taken back, the office hears the unit's decisions (the e-mails' rule too).
+UNIT_WEBHOOK_EVENTS = (WebhookEventType.REFERRAL_SENT, WebhookEventType.REFERRAL_WITHDRAWN)
+OFFICE_WEBHOOK_EVENTS = (
+    WebhookEventType.REFERRAL_ACCEPTED,
+    WebhookEventType.REFERRAL_REJECTED,
+    WebhookEventType.REFERRAL_UNIT_NOT_STARTED,
+)
+
+
+def new_webhook_secret() -> str:
+    """A signing secret as Standard Webhooks writes it: ``whsec_`` + base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+#: Endpoints one client may have registered at a time.
+MAX_ENDPOINTS = 10
+
+
+class WebhookEndpointQuerySet(models.QuerySet):
+    def live(self):
+        """Not removed by its client."""
+        return self.filter(removed_at__isnull=True)
+
+    def listening(self):
+        """Endpoints that get events now: live, switched on, of an active client."""
+        return self.live().filter(is_active=True, client__status=ClientStatus.ACTIVE)
+
+
+class WebhookEndpoint(models.Model):
+    """An address of an API client's system that SMK posts signed events to."""
+
+    client = models.ForeignKey(
+        ApiClient, models.CASCADE, related_name="webhook_endpoints", verbose_name=_("klient API")
+    )
+    url = models.URLField(
+        _("adres powiadomień (URL)"), max_length=500, validators=[validate_webhook_url]
+    )
+    # Kept readable: every delivery is signed with it (HMAC needs the key itself).
+    secret = models.CharField(_("sekret podpisu"), max_length=100, editable=False)
+    event_types = models.JSONField(_("zdarzenia"), default=list)
+    is_active = models.BooleanField(
+        _("aktywny"),
+        default=True,
+        help_text=_("Wyłączony adres nie dostaje zdarzeń (administrator może go włączyć)."),
+    )
+    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("usunięty przez klienta"), null=True, blank=True)
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["client", "pk"]
+        verbose_name = _("adres powiadomień (webhook)")
+        verbose_name_plural = _("adresy powiadomień (webhooki)")
+
+    def __str__(self):
+        return self.url
+
+    def clean(self):
+        if not self.client_id:
+            return
+        if self.pk is None and self.client.webhook_endpoints.live().count() >= MAX_ENDPOINTS:
+            # Each event is posted to every endpoint: a cap keeps one client from multiplying it.
+            raise ValidationError(
+                {
+                    "url": _("Klient może mieć najwyżej %(count)s adresów powiadomień.")
+                    % {"count": MAX_ENDPOINTS}
+                }
+            )
+        wrong = [name for name in self.event_types or [] if name not in self.allowed_events()]
+        if wrong:
+            raise ValidationError(
+                {
+                    "event_types": _("Te zdarzenia nie są dostępne dla tej instytucji: %(events)s.")
+                    % {"events": ", ".join(wrong)}
+                }
+            )
+
+    def allowed_events(self) -> tuple[str, ...]:
+        return UNIT_WEBHOOK_EVENTS if self.client.unit_id else OFFICE_WEBHOOK_EVENTS
+
+    def event_labels(self) -> list[str]:
+        labels = dict(WebhookEventType.choices)
+        return [f"{name} — {labels[name]}" for name in self.event_types if name in labels]
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "oczekuje", _("oczekuje na doręczenie")
+    DELIVERED = "doreczono", _("doręczono")
+    FAILED = "niedoreczono", _("nie doręczono")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, and how its sending went (the call log)."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("adres powiadomień"),
+    )
+    #: ``webhook-id``: the same for every attempt, so the receiver can drop repeats.
+    event_id = models.CharField(_("identyfikator zdarzenia"), max_length=64)
+    event_type = models.CharField(_("zdarzenie"), max_length=64, choices=WebhookEventType.choices)
+    payload = models.JSONField(_("treść"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("próby"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(
+        _("ostatni kod odpowiedzi"), null=True, blank=True
+    )
+    last_response = models.CharField(
+        _("ostatnia odpowiedź (fragment) lub błąd"), max_length=500, blank=True
+    )
+    next_attempt_at = models.DateTimeField(_("następna próba"), null=True, blank=True)
+    created_at = models.DateTimeField(_("utworzono"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("ostatnia próba"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("doręczono"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("doręczenie webhooka")
+        verbose_name_plural = _("doręczenia webhooków")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], name="webhook_delivery_one_per_event"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+            models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id}"

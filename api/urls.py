@@ -7,11 +7,13 @@ from rest_framework.routers import SimpleRouter
 from api.views import office
 from api.views.referrals import UnitReferralViewSet
 from api.views.token import TokenView
+from api.views.webhooks import WebhookEndpointViewSet
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("referrals", UnitReferralViewSet, basename="referral")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("oauth/token/", TokenView.as_view(), name="token"),

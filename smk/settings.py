@@ -287,6 +287,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two "status" fields with their own choices (a referral's, a webhook delivery's).
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "referrals.models.ReferralStatus",
+        "DeliveryStatusEnum": "api.models.DeliveryStatus",
+    },
 }
 
 # E-mail (Django 6.1 MAILERS). SMTP in production, the console when DEBUG is on.

@@ -82,14 +82,15 @@ def unit_api(unit):
 
 @pytest.fixture
 def issued(unit):
-    """``issued(unit=…)``: a referral sent to the unit, waiting for its decision."""
+    """``issued(target=…)``: a referral sent to the unit, waiting for its decision
+    (``status=ReferralStatus.ASSIGNED``: one assigned to it, ready for "Wyślij")."""
 
-    def make(target=None, **kwargs):
+    def make(target=None, status=ReferralStatus.ISSUED, **kwargs):
         target = target or unit
         accreditation = AccreditationFactory(unit=target, places=5)
         programme = ProgrammeFactory(field=accreditation.field, mode=mode())
         return ReferralFactory(
-            status=ReferralStatus.ISSUED,
+            status=status,
             unit=target,
             field=accreditation.field,
             programme=programme,
