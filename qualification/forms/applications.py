@@ -17,6 +17,7 @@ from qualification.services.evaluation import (
     points_import_problems,
     row_error,
 )
+from smk.text import control_characters_message, has_control_characters
 
 MAX_POINTS = Decimal("999.99")
 MAX_EMPLOYMENT_YEARS = 60
@@ -248,12 +249,17 @@ def _read_row(line: int, cells: dict[str, str]):
     number = cells["numer_wniosku"].strip()
     data = {CSV_COLUMNS[column]: value.strip() for column, value in cells.items()}
     form = PointsComponentsForm(data=data)
-    errors = []
+    # A NUL byte in a number would fail the query (a 500): a cell with a control character
+    # gets the message every text input gives, naming its column, and no other.
+    garbled = [column for column, value in cells.items() if has_control_characters(value)]
+    errors = [row_error(line, f"{column} — {control_characters_message()}") for column in garbled]
     if not number:
         errors.append(row_error(line, _("brak numeru wniosku (kolumna numer_wniosku).")))
     if not form.is_valid():
         columns = {field: column for column, field in CSV_COLUMNS.items()}
         for field, messages in form.errors.items():
+            if columns[field] in garbled:
+                continue
             for message in messages:
                 errors.append(row_error(line, f"{columns[field]} — {message}"))
     if errors:

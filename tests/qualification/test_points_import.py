@@ -128,6 +128,24 @@ def test_unknown_numbers_duplicates_and_unevaluated_applications_are_row_errors(
     assert Application.objects.get(pk=first.pk).points is None
 
 
+def test_a_control_character_in_a_cell_refuses_the_file_naming_its_row_and_column(
+    client_of, uw_mazowieckie, procedure, first, second
+):
+    rows = [HEADER, f"{first.number};5;0;0;0", f"{second.number}\x00;1;0;0;0", "WN/3;1\x1b;0;0;0"]
+    text = "\n".join(rows) + "\n"
+    response = upload(client_of(uw_mazowieckie), procedure, text)
+    assert response.status_code == 200
+    assert file_errors(response) == [
+        "Wiersz 3: numer_wniosku — Pole zawiera niedozwolone znaki sterujące.",
+        "Wiersz 4: staz_pracy_lata — Pole zawiera niedozwolone znaki sterujące.",
+    ]
+    assert "Wiersz 3: numer_wniosku — Pole zawiera niedozwolone znaki sterujące." in page_text(
+        response
+    )
+    assert not Application.objects.filter(points__isnull=False).exists()
+    assert points_events(first) == []
+
+
 def test_another_voivodeships_application_number_is_refused_without_revealing_it(
     client_of, uw_mazowieckie, procedure, first
 ):
