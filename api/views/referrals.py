@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from api import scopes
 from api.idempotency import idempotent
 from api.pagination import ChangesCursor
+from api.permissions import ClientHasScope, IntegrationActive
 from api.serializers import ErrorSerializer, StrictSerializer
 from api.views.base import ReadViewSet
 from referrals import services
@@ -141,6 +142,13 @@ class ConflictSerializer(serializers.Serializer):
 DECISION_RESPONSES = {
     200: ReferralSerializer,
     400: ErrorSerializer,
+    403: OpenApiResponse(
+        ErrorSerializer,
+        description=gettext_lazy(
+            "Brak uprawnienia referrals:decide albo integracja jednostki nie jest aktywna "
+            "(powód w „detail”)."
+        ),
+    ),
     404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Nie ma takiego skierowania.")),
     409: OpenApiResponse(
         ConflictSerializer,
@@ -165,6 +173,9 @@ class UnitReferralViewSet(ReadViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReferralFilter
     institution = "unit"
+    # Deciding through the API waits for the unit's integration (api/views/unit.py says why).
+    permission_classes = [ClientHasScope, IntegrationActive]
+    needs_active_integration = ("accept", "reject")
     required_scopes = {
         "list": scopes.REFERRALS_READ,
         "retrieve": scopes.REFERRALS_READ,
@@ -207,8 +218,8 @@ class UnitReferralViewSet(ReadViewSet):
     @action(detail=True, methods=["post"])
     @idempotent
     def accept(self, request, pk=None):
-        data = self._valid(DecisionSerializer)
-        return self._decide(services.accept, data)
+        referral = self.get_object()  # another unit's referral: 404 before the body is read
+        return self._decide(referral, services.accept, self._valid(DecisionSerializer))
 
     @extend_schema(
         summary=gettext_lazy("Odrzuć"),
@@ -222,16 +233,15 @@ class UnitReferralViewSet(ReadViewSet):
     @action(detail=True, methods=["post"])
     @idempotent
     def reject(self, request, pk=None):
-        data = self._valid(RejectionSerializer)
-        return self._decide(services.reject, data)
+        referral = self.get_object()
+        return self._decide(referral, services.reject, self._valid(RejectionSerializer))
 
     def _valid(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def _decide(self, service, data):
-        referral = self.get_object()
+    def _decide(self, referral, service, data):
         version = data.pop("version", None)
         try:
             service(referral.pk, version=version, user=None, profile=self.request.profile, **data)

@@ -130,6 +130,7 @@ class WebhookEndpointViewSet(
     serializer_class = EndpointSerializer
     pagination_class = None
     required_scope = scopes.WEBHOOKS
+    institution = "any"
 
     def get_queryset(self):
         # The client's own endpoints, not its institution's: each system keeps its secrets.

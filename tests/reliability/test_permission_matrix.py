@@ -13,6 +13,9 @@ Not in the matrix:
 - the Django admin (``/admin/``): its access is Django's own (``is_staff`` and model
   permissions) behind the second factor, every admin URL tried in
   ``test_admin_second_factor.py``; our admin classes are covered by their own tests;
+- the integration API (``/api/v1/``): no session reaches it, only OAuth tokens of API clients;
+  its own matrix of every API URL pattern × token (none, another institution's, without the
+  scope, another unit's object) is ``tests/api/test_api_matrix.py``;
 - static files (served by whitenoise, not by URL patterns).
 allauth's URLs under ``/konto/`` are in the matrix: they are pages people open.
 """
@@ -162,6 +165,8 @@ MATRIX: dict[str, Row] = {
     "accounts:sent_otherwise": Row(
         LOGIN, kwargs={"pk": "role_request"}, methods=(POST,), scope="person"
     ),
+    # --- api: the page of an institution's API clients (the API itself: see the docstring) --
+    "api_pages:client_list": Row((*OFFICE, *UNIT)),
     "accounts:admin_queue": Row(ADMIN),
     "accounts:admin_request": Row(ADMIN, kwargs={"pk": "role_request"}),
     "accounts:admin_approve": Row(ADMIN, kwargs={"pk": "role_request"}, methods=(POST,)),
@@ -266,7 +271,7 @@ MATRIX: dict[str, Row] = {
 SHARED_KWARGS = {"field_pk": "field", "mode_pk": "mode"}
 
 #: Patterns left out on purpose (see the module docstring).
-SKIPPED_PREFIXES = ("admin/",)
+SKIPPED_PREFIXES = ("admin/", "api/v1/")
 
 
 # ---- Discovery ----------------------------------------------------------------------------
