@@ -1,9 +1,10 @@
-"""Writes of the qualification procedure. Each public function is one transaction."""
+"""The procedure's writes (its stage transitions and closing) and why they cannot happen now.
+Each public write is one transaction."""
 
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from qualification.models import (
@@ -246,10 +247,55 @@ def close_procedure(procedure_id: int, *, user, profile) -> ClosingResult:
     return ClosingResult(ranked=ranked, qualified=qualified, referrals=referrals)
 
 
+def _date(day) -> str:
+    return formats.date_format(day, "d.m.Y")
+
+
+def stage_transition_obstacles(procedure: Procedure, transition: str) -> list[str]:
+    """Why ``transition`` ("start_formal_evaluation", "start_competition") cannot happen now.
+
+    The same rules as the transitions' ``conditions=`` on the model, worded for the clerk.
+    The service checks them again under the row lock; this only explains a refusal.
+    """
+    expected_stage, stage_message = {
+        "start_formal_evaluation": (
+            Stage.APPLICATIONS,
+            _("Ocenę formalną można rozpocząć tylko na etapie przyjmowania wniosków."),
+        ),
+        "start_competition": (
+            Stage.FORMAL_EVALUATION,
+            _("Postępowanie konkursowe można rozpocząć tylko na etapie oceny formalnej."),
+        ),
+    }[transition]
+    if procedure.stage != expected_stage:
+        return [
+            stage_message
+            + " "
+            + _("Obecny etap: %(stage)s.") % {"stage": procedure.get_stage_display()}
+        ]
+    if transition == "start_formal_evaluation" and not procedure.session.applications_closed():
+        return [
+            _(
+                "Przyjmowanie wniosków trwa do %(date)s. Ocenę formalną można rozpocząć "
+                "po zakończeniu przyjmowania wniosków."
+            )
+            % {"date": _date(procedure.session.applications_to)}
+        ]
+    if transition == "start_competition":
+        unevaluated = applications_of(procedure).filter(formal_evaluation="").count()
+        if unevaluated:
+            return [
+                _(
+                    "Wnioski bez oceny formalnej: %(n)d. Postępowanie konkursowe można "
+                    "rozpocząć, gdy wszystkie wnioski zostaną ocenione formalnie."
+                )
+                % {"n": unevaluated}
+            ]
+    return []
+
+
 def _transition(procedure_id: int, method: str, action: str, *, user, profile) -> Procedure:
     from django_fsm import can_proceed
-
-    from qualification.services.procedures import stage_transition_obstacles
 
     procedure = Procedure.objects.select_for_update().select_related("session").get(pk=procedure_id)
     transition = getattr(procedure, method)

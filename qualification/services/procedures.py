@@ -1,8 +1,8 @@
 """Procedures per voivodeship and session: opening a session, and what the screens count.
 
-The stage transitions themselves are in :mod:`qualification.services.closing`; this module
-explains, in Polish, why a transition cannot happen now (the clerk sees the reason instead of
-a bare refusal) and counts a procedure's applications in one query.
+The stage transitions, closing and why either cannot happen now are in
+:mod:`qualification.services.closing`; this module counts a procedure's applications in one
+query and previews what closing will do.
 """
 
 from dataclasses import dataclass
@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import formats
-from django.utils.translation import gettext as _
 
 from qualification.models import (
     Application,
@@ -20,7 +18,6 @@ from qualification.models import (
     Procedure,
     Session,
     SlotList,
-    Stage,
 )
 from qualification.services.closing import applications_of, approved_slot_list
 from reference.models import Field, Mode, Voivodeship
@@ -121,53 +118,6 @@ def procedure_counts(procedure: Procedure) -> ProcedureCounts:
         session_id=procedure.session_id, voivodeship_id=procedure.voivodeship_id
     ).count()
     return ProcedureCounts(referrals=referrals, **counts)
-
-
-def _date(day) -> str:
-    return formats.date_format(day, "d.m.Y")
-
-
-def stage_transition_obstacles(procedure: Procedure, transition: str) -> list[str]:
-    """Why ``transition`` ("start_formal_evaluation", "start_competition") cannot happen now.
-
-    The same rules as the transitions' ``conditions=`` on the model, worded for the clerk.
-    The service checks them again under the row lock; this only explains a refusal.
-    """
-    expected_stage, stage_message = {
-        "start_formal_evaluation": (
-            Stage.APPLICATIONS,
-            _("Ocenę formalną można rozpocząć tylko na etapie przyjmowania wniosków."),
-        ),
-        "start_competition": (
-            Stage.FORMAL_EVALUATION,
-            _("Postępowanie konkursowe można rozpocząć tylko na etapie oceny formalnej."),
-        ),
-    }[transition]
-    if procedure.stage != expected_stage:
-        return [
-            stage_message
-            + " "
-            + _("Obecny etap: %(stage)s.") % {"stage": procedure.get_stage_display()}
-        ]
-    if transition == "start_formal_evaluation" and not procedure.session.applications_closed():
-        return [
-            _(
-                "Przyjmowanie wniosków trwa do %(date)s. Ocenę formalną można rozpocząć "
-                "po zakończeniu przyjmowania wniosków."
-            )
-            % {"date": _date(procedure.session.applications_to)}
-        ]
-    if transition == "start_competition":
-        unevaluated = applications_of(procedure).filter(_UNEVALUATED).count()
-        if unevaluated:
-            return [
-                _(
-                    "Wnioski bez oceny formalnej: %(n)d. Postępowanie konkursowe można "
-                    "rozpocząć, gdy wszystkie wnioski zostaną ocenione formalnie."
-                )
-                % {"n": unevaluated}
-            ]
-    return []
 
 
 @dataclass(frozen=True)

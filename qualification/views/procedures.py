@@ -17,7 +17,6 @@ from qualification.services import closing
 from qualification.services.procedures import (
     closing_preview,
     procedure_counts,
-    stage_transition_obstacles,
     with_counts,
 )
 from smk.audit import describe, history
@@ -97,7 +96,7 @@ def procedure_detail(request, pk):
     ]
     next_transition = NEXT_TRANSITION.get(procedure.stage)
     waiting_for = (
-        stage_transition_obstacles(procedure, next_transition)
+        closing.stage_transition_obstacles(procedure, next_transition)
         if next_transition and next_transition not in available
         else []
     )
@@ -125,7 +124,7 @@ def _run_stage_transition(request, pk, name, service, success_message):
     procedure = _get_procedure(request, pk)
     if not transition_permitted(getattr(procedure, name), request.profile):
         raise PermissionDenied
-    obstacles = stage_transition_obstacles(procedure, name)
+    obstacles = closing.stage_transition_obstacles(procedure, name)
     if obstacles:
         messages.error(request, " ".join(obstacles))
         return redirect("qualification:procedure_detail", pk=procedure.pk)
