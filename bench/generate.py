@@ -284,9 +284,10 @@ COLUMNS = {
     Referral: [
         "id", "number", "application_id", "session_id", "replaces_id", "voivodeship_id",
         "field_id", "mode_id", "rank_points", "rank_study_result", "applicant_name", "status",
-        "unit_id", "programme_id", "planned_start", "planned_end", "decision",
-        "decided_by_kind", "decision_justification", "decision_attachment", "decided_at",
-        "decided_by_id", "sent_at", "version", "created_at", "updated_at", "created_by_id",
+        "unit_id", "programme_id", "planned_start", "planned_end", "planned_end_reason",
+        "decision", "decided_by_kind", "decision_justification", "decision_attachment",
+        "decided_at", "decided_by_id", "sent_at", "version", "created_at", "updated_at",
+        "created_by_id",
     ],
     RegisterEntry: [
         "id", "number", "kind", "entry_date", "referral_id", "voivodeship_id", "first_name",
@@ -771,6 +772,7 @@ class World:
             "programme_id": None,
             "planned_start": None,
             "planned_end": None,
+            "planned_end_reason": "",  # the programme's end: none needed
             "decision": "",
             "decided_by_kind": "",
             "decision_justification": "",

@@ -515,8 +515,8 @@ def _act(plan: dict, barrier: threading.Barrier, timings: dict, errors: list) ->
     from accounts.models import User
     from accounts.profiles import profiles_of
     from reference.models import Programme, TrainingUnit
-    from referrals import services
-    from referrals.views.form import proposed_dates
+    from referrals import planned_dates, services
+    from referrals.models import Referral
 
     try:
         office = User.objects.get(email=plan["office"])
@@ -527,10 +527,16 @@ def _act(plan: dict, barrier: threading.Barrier, timings: dict, errors: list) ->
             staff[unit_id] = {"user": user, "profile": profiles_of(user)[0]}
         units = TrainingUnit.objects.in_bulk(list(plan["staff"]))
         programmes = Programme.objects.in_bulk([p for *_, p in plan["referrals"]])
+        sessions = {
+            r.pk: r.session
+            for r in Referral.objects.filter(
+                pk__in=[pk for pk, *_ in plan["referrals"]]
+            ).select_related("session")
+        }
         barrier.wait()
         for pk, version, unit_id, programme_id in plan["referrals"]:
             programme = programmes[programme_id]
-            start, end = proposed_dates(programme)
+            start, end = planned_dates.proposed_dates(sessions[pk], programme)
             changes = services.Changes(
                 units[unit_id],
                 programme,

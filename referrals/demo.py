@@ -9,7 +9,7 @@ from accounts.models import Profile, Role
 from qualification.models import Procedure, Stage
 from reference.demo import DEMO_UNIT_NAME
 from reference.models import Programme, TrainingUnit
-from referrals import services
+from referrals import planned_dates, services
 from referrals.models import Referral, ReferralStatus
 
 PLAN = [
@@ -38,9 +38,9 @@ def _programme(referral) -> Programme:
 
 
 def _prepare(referral, unit, office):
-    start = datetime.date(timezone.localdate().year + 1, 1, 1)
     programme = _programme(referral)
-    end = programme.planned_end_from(start)
+    # The dates the form proposes: they pass the rules whenever the demo is loaded.
+    start, end = planned_dates.proposed_dates(referral.session, programme)
     changes = services.Changes(
         unit=unit,
         programme=programme,

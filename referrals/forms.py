@@ -10,11 +10,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reference.models import Programme, TrainingUnit
+from referrals.planned_dates import day_text
 from referrals.services import Changes
 from smk.uploads import SIGNATURES, validate_document
 
 #: The editable part of the referral, as the service's :class:`Changes` names it.
 EDITABLE_FIELDS = ("unit", "programme", "planned_start", "planned_end")
+#: The reason for an end other than the programme's: posted with the dates, never chosen on
+#: another screen (so it does not travel in the query string as the fields above do).
+REASON_FIELD = "planned_end_reason"
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
@@ -78,16 +82,40 @@ class ReferralForm(forms.Form):
     )
     planned_start = planned_date_field(_("Planowana data rozpoczęcia"))
     planned_end = planned_date_field(_("Planowana data zakończenia"))
+    planned_end_reason = forms.CharField(
+        label=_("Uzasadnienie innej daty zakończenia"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Wymagane, gdy planowana data zakończenia jest inna niż wynikająca z czasu "
+            "trwania programu."
+        ),
+    )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, start_window=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The units the office may see at all (its own voivodeship); whether a unit is
         # accredited in the referral's field is the service's question.
         self.fields["unit"].queryset = units
+        if start_window is not None:
+            # Shown and offered by the date picker; the service decides.
+            start = self.fields["planned_start"]
+            start.widget.attrs |= {
+                "min": start_window.earliest.isoformat(),
+                "max": start_window.latest.isoformat(),
+            }
+            start.help_text = _(
+                "Najwcześniej %(earliest)s (zakończenie postępowania kwalifikacyjnego), "
+                "najpóźniej %(latest)s."
+            ) % {
+                "earliest": day_text(start_window.earliest),
+                "latest": day_text(start_window.latest),
+            }
 
     def carried(self) -> set[str]:
         """The editable fields this form actually carried (a missing one stays as saved)."""
-        return {name for name in EDITABLE_FIELDS if name in self.data}
+        return {name for name in (*EDITABLE_FIELDS, REASON_FIELD) if name in self.data}
 
     def changes(self) -> Changes:
         data = self.cleaned_data
@@ -96,6 +124,7 @@ class ReferralForm(forms.Form):
             programme=data.get("programme"),
             planned_start=data.get("planned_start"),
             planned_end=data.get("planned_end"),
+            planned_end_reason=data.get("planned_end_reason") or "",
             fields=self.carried(),
         )
 

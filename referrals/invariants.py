@@ -5,16 +5,19 @@
 queries, so it runs on national-scale data too.
 """
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Q, Value
+from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Coalesce, Concat
 
 from reference.models import Accreditation
 from referrals import places
 from referrals.models import DecidedBy, Referral, ReferralStatus
+from referrals.planned_dates import day_text
 from registry.models import EKS, EntryKind, RegisterEntry
 from smk.models import Event
 
@@ -128,6 +131,26 @@ def copies_match_applications() -> list[str]:
     ]
 
 
+def issued_referrals_start_in_their_window() -> list[str]:
+    """A referral the unit holds (Wystawione, Specjalizacja rozpoczęta) starts between its
+    session's end of the procedure and ``REFERRAL_START_WINDOW_DAYS`` after it, as the
+    services let it be sent (``referrals/planned_dates.py``). A window narrowed later shows
+    the referrals sent under the wider one here."""
+    days = datetime.timedelta(days=settings.REFERRAL_START_WINDOW_DAYS)
+    earliest = F("session__procedure_to")
+    outside = (
+        Referral.objects.filter(status__in=(S.ISSUED, S.STARTED))
+        .filter(Q(planned_start__lt=earliest) | Q(planned_start__gt=earliest + days))
+        .order_by("number")
+        .values_list("number", "planned_start", "session__procedure_to")[:20]
+    )
+    return [
+        f"Skierowanie {number}: planowana data rozpoczęcia {day_text(start)} poza oknem "
+        f"{day_text(end)}–{day_text(end + days)}."
+        for number, start, end in outside
+    ]
+
+
 def numbers_unique() -> list[str]:
     problems = []
     for model, label in ((Referral, "skierowania"), (RegisterEntry, "wpisu"), (EKS, "EKS")):
@@ -180,6 +203,7 @@ CHECKS = [
     ("Skreślenia", strike_offs_match_final_non_commencements),
     ("Jedno nieodrzucone skierowanie na wniosek", one_live_referral_per_application),
     ("Dane wniosku w skierowaniu (sortowanie i wyszukiwanie)", copies_match_applications),
+    ("Planowana data rozpoczęcia w oknie sesji", issued_referrals_start_in_their_window),
     ("Unikalne numery", numbers_unique),
     ("Historia skierowań", history_complete_and_ordered),
 ]

@@ -198,6 +198,10 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     )
     planned_start = models.DateField(_("planowana data rozpoczęcia"), null=True, blank=True)
     planned_end = models.DateField(_("planowana data zakończenia"), null=True, blank=True)
+    #: Why the planned end is not the one the programme's length gives (empty when it is).
+    planned_end_reason = models.TextField(
+        _("uzasadnienie innej daty zakończenia"), blank=True, default=""
+    )
 
     # The decision section (seed 000 §10–§12): the unit's or the office's decision.
     decision = models.CharField(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import has_transition_perm
 
 from reference.models import Accreditation, Programme, TrainingUnit
+from referrals import planned_dates
 from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus, copies_of
 from referrals.places import NoFreePlace, ensure_free_place
 from referrals.signals import referral_event
@@ -67,12 +68,14 @@ class StaleReferral(ReferralError):
 
 @dataclass
 class Changes:
-    """The editable part of the form: unit, programme and planned dates."""
+    """The editable part of the form: unit, programme and planned dates, and the reason for
+    an end other than the programme's."""
 
     unit: TrainingUnit | None = None
     programme: Programme | None = None
     planned_start: datetime.date | None = None
     planned_end: datetime.date | None = None
+    planned_end_reason: str = ""
     fields: set[str] = field(default_factory=set)  # which of them the form carried
 
     @classmethod
@@ -82,6 +85,7 @@ class Changes:
             referral.programme,
             referral.planned_start,
             referral.planned_end,
+            referral.planned_end_reason,
             fields=set(),
         )
 
@@ -89,7 +93,9 @@ class Changes:
 def _lock(referral_id: int, version: int | None) -> Referral:
     referral = (
         Referral.objects.select_for_update(of=("self",))
-        .select_related("voivodeship", "application", "unit", "programme", "field", "mode")
+        .select_related(
+            "voivodeship", "session", "application", "unit", "programme", "field", "mode"
+        )
         .get(pk=referral_id)
     )
     if version is not None and referral.version != version:
@@ -110,6 +116,10 @@ def active_accreditation(unit_id: int, field_id: int) -> Accreditation | None:
     return Accreditation.objects.active().filter(unit_id=unit_id, field_id=field_id).first()
 
 
+#: What the planned dates' rules (:func:`planned_dates.errors`) read of a referral.
+DATES_RULES_READ = ("programme", "planned_start", "planned_end", "planned_end_reason")
+
+
 def validate_changes(referral: Referral, changes: Changes) -> None:
     """Refuse values the screens would never offer (tampered forms) and bad dates."""
     errors = {}
@@ -128,16 +138,24 @@ def validate_changes(referral: Referral, changes: Changes) -> None:
         errors["programme"] = _("Wybierz program obowiązujący dla dziedziny i trybu skierowania.")
     if (changes.planned_start or changes.planned_end) and changes.programme is None:
         errors["planned_start"] = _("Planowane daty można wprowadzić po wybraniu programu.")
-    if (
-        changes.planned_start
-        and changes.planned_end
-        and changes.planned_end <= changes.planned_start
-    ):
-        errors["planned_end"] = _(
-            "Planowana data zakończenia musi być późniejsza niż data rozpoczęcia."
+    elif changes.fields.intersection(DATES_RULES_READ):
+        # The dates as they would be saved: a field the form did not carry keeps its value.
+        errors |= planned_dates.errors(
+            referral.session,
+            **{
+                name: getattr(changes if name in changes.fields else referral, name)
+                for name in DATES_RULES_READ
+            },
         )
     if errors:
         raise ReferralError(field_errors=errors)
+
+
+def _planned_dates_errors(referral: Referral) -> dict[str, str]:
+    """:func:`planned_dates.errors` of the dates saved on ``referral``."""
+    return planned_dates.errors(
+        referral.session, **{name: getattr(referral, name) for name in DATES_RULES_READ}
+    )
 
 
 def _apply(referral: Referral, changes: Changes | None) -> dict:
@@ -160,11 +178,22 @@ def _apply(referral: Referral, changes: Changes | None) -> dict:
         if old != new:
             changed[name] = [_text(old), _text(new)]
             setattr(referral, name, new)
+    # The reason goes with an end other than the programme's, and only with it.
+    reason = referral.planned_end_reason
+    if "planned_end_reason" in changes.fields:
+        reason = (changes.planned_end_reason or "").strip()
+    if not planned_dates.end_differs(
+        referral.programme, referral.planned_start, referral.planned_end
+    ):
+        reason = ""
+    if reason != referral.planned_end_reason:
+        changed["planned_end_reason"] = [_text(referral.planned_end_reason), _text(reason)]
+        referral.planned_end_reason = reason
     return changed
 
 
 def _text(value) -> str:
-    if value is None:
+    if value is None or value == "":
         return "—"
     if isinstance(value, datetime.date):
         return value.strftime("%d.%m.%Y")
@@ -259,8 +288,10 @@ def send(referral_id: int, *, version: int, changes: Changes | None, user, profi
         missing["planned_start"] = _("Podaj planowaną datę rozpoczęcia szkolenia.")
     if referral.planned_end is None:
         missing["planned_end"] = _("Podaj planowaną datę zakończenia szkolenia.")
-    if missing:
-        raise ReferralError(field_errors=missing)
+    # Also the dates saved earlier, not only those this form carried, go out by the rules.
+    problems = missing or _planned_dates_errors(referral)
+    if problems:
+        raise ReferralError(field_errors=problems)
     _check_open(referral, "send", profile)
     if active_accreditation(referral.unit_id, referral.field_id) is None:
         raise ReferralError(_("Akredytacja wybranej jednostki w tej dziedzinie wygasła."))

@@ -387,3 +387,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# A referral's planned start lies between the end of its session's qualification procedure
+# and this many days after it (referrals/planned_dates.py).
+REFERRAL_START_WINDOW_DAYS = env_int("REFERRAL_START_WINDOW_DAYS", 365)
+if REFERRAL_START_WINDOW_DAYS < 0:
+    raise ImproperlyConfigured("REFERRAL_START_WINDOW_DAYS must be 0 or more")

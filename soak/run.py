@@ -317,6 +317,7 @@ INVALID_CHANGES = [
     {"programme": "abc"},
     {"version": "x"},
     {"planned_start": "2030-10-01", "planned_end": "2026-10-01"},
+    {"planned_start": "0001-01-01", "planned_end": "0001-01-02"},  # before the procedure's end
 ]
 
 

@@ -29,8 +29,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from accounts.models import Role
 from accounts.permissions import role_required
 from reference.models import Accreditation, Programme, TrainingUnit
-from referrals import places, services
-from referrals.forms import EDITABLE_FIELDS, NotStartedForm, ReferralForm
+from referrals import places, planned_dates, services
+from referrals.forms import EDITABLE_FIELDS, REASON_FIELD, NotStartedForm, ReferralForm
 from referrals.models import DecidedBy, Referral, ReferralStatus
 from referrals.views.list import LIST_URL_SESSION_KEY
 from registry.models import EKS, EntryKind
@@ -139,6 +139,13 @@ def _raw(value) -> str:
     return str(value.pk)
 
 
+def _date_or_none(raw: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
 def _saved(referral) -> dict:
     return {name: getattr(referral, name) for name in EDITABLE_FIELDS}
 
@@ -171,7 +178,8 @@ def _refuse(request, referral):
 
 def _referral_form(request, referral, **kwargs) -> ReferralForm:
     units = scoped(TrainingUnit, request).filter(voivodeship_id=referral.voivodeship_id)
-    return ReferralForm(units=units, **kwargs)
+    window = planned_dates.start_window(referral.session)
+    return ReferralForm(units=units, start_window=window, **kwargs)
 
 
 def _chosen(referral, form) -> dict:
@@ -269,7 +277,13 @@ def _render_form(request, referral, *, form=None, chosen=None, decision_form=Non
     decision_mode = decision_form is not None
     if form is None:
         form = _referral_form(
-            request, referral, initial={"version": referral.version, **_saved(referral)}
+            request,
+            referral,
+            initial={
+                "version": referral.version,
+                **_saved(referral),
+                REASON_FIELD: referral.planned_end_reason,
+            },
         )
     chosen = chosen if chosen is not None else _saved(referral)
     editable = referral.can_edit_unit_and_programme and not decision_mode
@@ -289,6 +303,7 @@ def _render_form(request, referral, *, form=None, chosen=None, decision_form=Non
         "programme": "programme-section",
         "planned_start": "id_planned_start" if dates_editable else "programme-section",
         "planned_end": "id_planned_end" if dates_editable else "programme-section",
+        REASON_FIELD: "id_planned_end_reason" if dates_editable else "programme-section",
         "justification": "id_justification",
         "attachment": "id_attachment",
     }
@@ -302,6 +317,12 @@ def _render_form(request, referral, *, form=None, chosen=None, decision_form=Non
         "decision_mode": decision_mode,
         "editable": editable,
         "dates_editable": dates_editable,
+        # Asked for only when the end is not the programme's (or the clerk was told to).
+        "reason_shown": dates_editable
+        and (
+            planned_dates.end_differs(programme, chosen["planned_start"], chosen["planned_end"])
+            or bool(form[REASON_FIELD].errors)
+        ),
         "main_form": not decision_mode and (editable or actions),
         "actions": actions,
         "strike_off_offered": any(a["action"] == "strike_off" for a in actions),
@@ -342,7 +363,12 @@ def referral_form(request, pk):
         return _render_form(request, referral)
     # Back from "Wybierz jednostkę" / "Wybierz program": show the choice, not saved yet, and
     # check it by the rules the service will apply, so a tampered link says what is wrong.
-    data = {"version": referral.version, **_saved_raw(referral), **pending}
+    data = {
+        "version": referral.version,
+        **_saved_raw(referral),
+        REASON_FIELD: referral.planned_end_reason,
+        **pending,
+    }
     form = _referral_form(request, referral, data=data)
     if form.is_valid():
         chosen = _chosen(referral, form)
@@ -528,14 +554,6 @@ def referral_choose_unit(request, pk):
     )
 
 
-def proposed_dates(programme, today: datetime.date | None = None):
-    """Start on the first day of next month; end the day before the programme's duration runs
-    out (seed §6.2: the planned end comes from the programme)."""
-    today = today or timezone.localdate()
-    start = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    return start, programme.planned_end_from(start)
-
-
 @require_GET
 @role_required(*OFFICE_ROLES)
 def referral_choose_programme(request, pk):
@@ -544,7 +562,8 @@ def referral_choose_programme(request, pk):
         return _refuse_editing(request, referral)
     keep = _pending_from_query(request)
     saved = _saved_raw(referral)
-    has_dates = any(keep.get(name, saved[name]) for name in ("planned_start", "planned_end"))
+    current = {name: keep.get(name, saved[name]) for name in EDITABLE_FIELDS}
+    start = _date_or_none(current["planned_start"])
     programmes = list(
         Programme.objects.in_force()
         .filter(field_id=referral.field_id, mode_id=referral.mode_id)
@@ -552,10 +571,14 @@ def referral_choose_programme(request, pk):
     )
 
     def choice_url(programme):
+        # Seed §6.2: the planned end comes from the programme. A start already given stays;
+        # so does the end, unless another programme is chosen.
         pending = {**keep, "programme": str(programme.pk)}
-        if not has_dates:
-            start, end = proposed_dates(programme)
-            pending |= {"planned_start": start.isoformat(), "planned_end": end.isoformat()}
+        if start is None:
+            proposed, end = planned_dates.proposed_dates(referral.session, programme)
+            pending |= {"planned_start": proposed.isoformat(), "planned_end": end.isoformat()}
+        elif str(programme.pk) != current["programme"] or not current["planned_end"]:
+            pending["planned_end"] = programme.planned_end_from(start).isoformat()
         return _form_url(referral, pending)
 
     if len(programmes) == 1:
@@ -568,14 +591,17 @@ def referral_choose_programme(request, pk):
             % {"programme": programmes[0]},
         )
         return redirect(choice_url(programmes[0]))
-    current = keep.get("programme", saved["programme"])
     return render(
         request,
         "referrals/form/choose_programme.html",
         {
             "referral": referral,
             "programmes": [
-                {"programme": p, "url": choice_url(p), "current": str(p.pk) == current}
+                {
+                    "programme": p,
+                    "url": choice_url(p),
+                    "current": str(p.pk) == current["programme"],
+                }
                 for p in programmes
             ],
             "back_url": _form_url(referral, keep),
@@ -590,6 +616,7 @@ CHANGE_LABELS = {
     "programme": gettext_lazy("Program specjalizacji"),
     "planned_start": gettext_lazy("Planowana data rozpoczęcia"),
     "planned_end": gettext_lazy("Planowana data zakończenia"),
+    REASON_FIELD: gettext_lazy("Uzasadnienie innej daty zakończenia"),
 }
 DETAIL_LABELS = {
     "number": gettext_lazy("Numer skierowania"),

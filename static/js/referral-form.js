@@ -14,24 +14,35 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   // The planned end follows the planned start by the programme's duration, until the clerk
-  // edits the end by hand.
+  // edits the end by hand; another end asks for its reason (the server asks again).
   const section = document.getElementById("programme-section");
   const start = document.getElementById("id_planned_start");
   const end = document.getElementById("id_planned_end");
+  const reason = document.getElementById("planned-end-reason");
   const months = section ? parseInt(section.dataset.durationMonths || "", 10) : NaN;
+  const proposedEnd = () => {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start.value);
+    if (!match) return "";
+    const [year, month, day] = match.slice(1).map(Number);
+    const lastDay = new Date(Date.UTC(year, month - 1 + months + 1, 0)).getUTCDate();
+    const proposed = new Date(Date.UTC(year, month - 1 + months, Math.min(day, lastDay)));
+    proposed.setUTCDate(proposed.getUTCDate() - 1);
+    return proposed.toISOString().slice(0, 10);
+  };
   if (start && end && months > 0) {
     let endEditedByHand = false;
+    const showReason = () => {
+      const proposed = proposedEnd();
+      if (reason && proposed && end.value) reason.hidden = end.value === proposed;
+    };
     end.addEventListener("input", () => {
       endEditedByHand = true;
+      showReason();
     });
     start.addEventListener("change", () => {
-      const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start.value);
-      if (endEditedByHand || !match) return;
-      const [year, month, day] = match.slice(1).map(Number);
-      const lastDay = new Date(Date.UTC(year, month - 1 + months + 1, 0)).getUTCDate();
-      const proposed = new Date(Date.UTC(year, month - 1 + months, Math.min(day, lastDay)));
-      proposed.setUTCDate(proposed.getUTCDate() - 1);
-      end.value = proposed.toISOString().slice(0, 10);
+      const proposed = proposedEnd();
+      if (!endEditedByHand && proposed) end.value = proposed;
+      showReason();
     });
   }
 

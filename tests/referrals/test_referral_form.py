@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from qualification.models import PreferredUnit
-from referrals import services
+from referrals import planned_dates, services
 from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus
 from referrals.places import free_places
-from referrals.views.form import proposed_dates
 from registry.models import EntryKind, RegisterEntry
 from smk.models import Event
 from smk.scanning import EICAR
@@ -23,6 +22,7 @@ from tests.factories import (
     AccreditationFactory,
     ProgrammeFactory,
     ReferralFactory,
+    SessionFactory,
     TrainingUnitFactory,
     mode,
     person_with_role,
@@ -697,7 +697,7 @@ def test_with_one_programme_in_force_it_is_chosen_with_proposed_dates(
     client = client_of(uw_mazowieckie)
     response = client.get(url("referral_choose_programme", referral))
     assert response.status_code == 302
-    start, end = proposed_dates(programme)
+    start, end = planned_dates.proposed_dates(referral.session, programme)
     assert response["Location"] == url(
         "referral_form",
         referral,
@@ -728,11 +728,13 @@ def test_with_several_programmes_a_list_is_shown_and_saved_dates_are_kept(
 
 def test_the_proposed_end_is_start_plus_duration_minus_one_day():
     programme = ProgrammeFactory.build(duration_months=48)
-    assert proposed_dates(programme, today=datetime.date(2026, 6, 15)) == (
+    session = SessionFactory.build(procedure_to=datetime.date(2026, 6, 30))
+    proposed_dates = planned_dates.proposed_dates
+    assert proposed_dates(session, programme, today=datetime.date(2026, 6, 15)) == (
         datetime.date(2026, 7, 1),
         datetime.date(2030, 6, 30),
     )
-    assert proposed_dates(programme, today=datetime.date(2026, 12, 31)) == (
+    assert proposed_dates(session, programme, today=datetime.date(2026, 12, 31)) == (
         datetime.date(2027, 1, 1),
         datetime.date(2030, 12, 31),
     )

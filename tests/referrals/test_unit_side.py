@@ -58,12 +58,12 @@ class Setting:
         number = f"TEST/{next(_numbers):05d}"
         return ReferralFactory(number=number, field=self.field, mode=mode(), **kwargs)
 
-    def changes(self, unit=None):
+    def changes(self, unit=None, start=START):
         return services.Changes(
             unit=unit or self.unit,
             programme=self.programme,
-            planned_start=START,
-            planned_end=END,
+            planned_start=start,
+            planned_end=self.programme.planned_end_from(start),
             fields={"unit", "programme", "planned_start", "planned_end"},
         )
 
@@ -74,14 +74,14 @@ class Setting:
             referral.pk, version=referral.version, user=self.office, profile=profile, **kwargs
         )
 
-    def assigned(self, unit=None, **kwargs):
+    def assigned(self, unit=None, start=START, **kwargs):
         referral = self.draft(**kwargs)
-        self.office_does(services.assign, referral, changes=self.changes(unit))
+        self.office_does(services.assign, referral, changes=self.changes(unit, start))
         return Referral.objects.get(pk=referral.pk)
 
-    def sent(self, unit=None, **kwargs):
+    def sent(self, unit=None, start=START, **kwargs):
         """A referral the office assigned and sent ("Wyślij"): Wystawione at the unit."""
-        referral = self.assigned(unit, **kwargs)
+        referral = self.assigned(unit, start, **kwargs)
         self.office_does(services.send, referral, changes=None)
         return Referral.objects.get(pk=referral.pk)
 
@@ -197,6 +197,7 @@ def test_the_unit_searches_by_number_name_field_mode_and_session(staff_client, s
         application__first_name="Celina",
         application__last_name="Wójcik",
         session=session_of_year(2025),
+        start=datetime.date(2025, 10, 1),  # the 2025 session's training starts by mid-2026
     )
     assert listed(staff_client, number=first.number[-5:]) == [first.number]
     assert listed(staff_client, name="nowicka barbara") == [first.number]

@@ -263,6 +263,7 @@ FORMS: dict[str, Form] = {
             "programme": _programmes,
             "planned_start": _dates,
             "planned_end": _dates,
+            "planned_end_reason": _reason,
         },
     ),
     "referral form pending choice (GET)": Form(
