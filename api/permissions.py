@@ -44,4 +44,3 @@ class ClientHasScope(BasePermission):
             self.message = _("Ta operacja jest dostępna tylko dla klientów urzędów wojewódzkich.")
             return False
         return True
-
