@@ -36,3 +36,17 @@ class FastSelect(forms.Select):
             + "\n".join(options)
             + "\n</select>"
         )
+
+
+class FastTextInput(forms.TextInput):
+    """An ``<input type="text">`` written out in Python, as :class:`FastSelect` writes its
+    ``<select>``: the search forms have several, each a template of Django's to render. The
+    HTML is the same as Django's ``input.html`` (the value, then the attributes)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        value = self.format_value(value)
+        shown = "" if value is None else f' value="{escape(value)}"'
+        return mark_safe(  # noqa: S308 - the name and the value are escaped, flatatt escapes
+            f'<input type="{self.input_type}" name="{escape(name)}"{shown}{flatatt(final_attrs)}>'
+        )

@@ -150,7 +150,11 @@ def sought(field, unit_mazowieckie, older_session, newer_session):
         pytest.param(lambda r: {"field": r.field_id}, id="dziedzina"),
         pytest.param(lambda r: {"mode": r.mode_id}, id="tryb"),
         pytest.param(lambda r: {"status": ReferralStatus.ASSIGNED}, id="status"),
-        pytest.param(lambda r: {"unit": r.unit_id}, id="jednostka"),
+        pytest.param(lambda r: {"unit": r.unit.name.upper()}, id="jednostka: nazwa"),
+        pytest.param(lambda r: {"unit": r.unit.name[3:12]}, id="jednostka: część nazwy"),
+        pytest.param(lambda r: {"unit": r.unit.city}, id="jednostka: miejscowość"),
+        pytest.param(lambda r: {"unit": r.unit.nip}, id="jednostka: NIP"),
+        pytest.param(lambda r: {"unit": r.unit.regon}, id="jednostka: REGON"),
     ],
 )
 def test_each_search_criterion_finds_the_referral_in_any_session(
@@ -226,7 +230,7 @@ def test_referrals_of_another_voivodeship_never_appear(
     assert [row[0] for row in rows[1:]] == [own.number]
 
 
-def test_a_unit_of_another_voivodeship_is_refused_by_the_search_and_lists_nothing(
+def test_a_unit_of_another_voivodeship_lists_nothing_and_is_never_named(
     client_of, uw_mazowieckie, unit_mazowieckie, unit_malopolskie, malopolskie, newer_session
 ):
     referral(newer_session)
@@ -238,19 +242,31 @@ def test_a_unit_of_another_voivodeship_is_refused_by_the_search_and_lists_nothin
     )
     client = client_of(uw_mazowieckie)
 
-    response = client.get(reverse(LIST_URL), {"session": "", "unit": unit_malopolskie.pk})
+    for search in (unit_malopolskie.name, unit_malopolskie.nip, "Kraków"):
+        response = client.get(reverse(LIST_URL), {"session": "", "unit": search})
 
-    assert response.status_code == 200
-    assert list(response.context["referrals"]) == []
-    assert response.context["filter"].form.errors["unit"]
-    unit_choices = dict(response.context["filter"].form.fields["unit"].choices)
-    assert unit_mazowieckie.pk in unit_choices
-    assert unit_malopolskie.pk not in unit_choices
-    page = response.content.decode()
-    assert f'<option value="{unit_mazowieckie.pk}">' in page
-    assert f'<option value="{unit_malopolskie.pk}"' not in page
-    rows = csv_rows(client.get(reverse(CSV_URL), {"session": "", "unit": unit_malopolskie.pk}))
-    assert rows[1:] == []
+        assert response.status_code == 200
+        assert list(response.context["referrals"]) == []
+        rows = csv_rows(client.get(reverse(CSV_URL), {"session": "", "unit": search}))
+        assert rows[1:] == []
+    page = client.get(reverse(LIST_URL), {"session": ""}).content.decode()
+    assert unit_malopolskie.name not in page
+    assert unit_mazowieckie.name not in page  # no list of the office's units either
+
+
+def test_the_search_form_does_not_grow_with_the_number_of_units(
+    client_of, uw_mazowieckie, mazowieckie, newer_session
+):
+    referral(newer_session)
+    client = client_of(uw_mazowieckie)
+    before = client.get(reverse(LIST_URL)).content.decode()
+
+    for _ in range(40):
+        TrainingUnitFactory(voivodeship=mazowieckie)
+    after = client.get(reverse(LIST_URL)).content.decode()
+
+    assert len(after) == len(before)
+    assert 'name="unit"' in after and 'type="text"' in after
 
 
 def test_the_wojewoda_sees_the_list_too(client_of, wojewoda_mazowieckie, newer_session):
@@ -300,6 +316,55 @@ def test_the_list_pages_by_25_and_page_links_keep_the_criteria(
     assert f"field={field.pk}&amp;page=2" in first.content.decode()
     second = client.get(reverse(LIST_URL), {"field": field.pk, "page": 2})
     assert len(second.context["referrals"]) == 5
+
+
+def test_the_count_and_the_pages_follow_the_search_and_a_page_past_the_end_is_404(
+    client_of, uw_mazowieckie, field, newer_session
+):
+    for i in range(31):
+        referral(newer_session, field=field, points=Decimal(i))
+    referral(newer_session)
+    client = client_of(uw_mazowieckie)
+
+    second = client.get(reverse(LIST_URL), {"field": field.pk, "page": 2})
+    last = client.get(reverse(LIST_URL), {"field": field.pk, "page": "last"})
+
+    assert "Liczba znalezionych skierowań: 31." in second.content.decode()
+    assert "Strona 2 z 2" in second.content.decode()
+    assert len(second.context["referrals"]) == 6
+    assert [r.number for r in last.context["referrals"]] == [
+        r.number for r in second.context["referrals"]
+    ]
+    assert client.get(reverse(LIST_URL), {"field": field.pk, "page": 3}).status_code == 404
+    assert client.get(reverse(LIST_URL), {"field": field.pk, "page": 0}).status_code == 404
+    assert client.get(reverse(LIST_URL), {"field": field.pk, "page": "x"}).status_code == 404
+    assert client.get(reverse(LIST_URL), {"page": str(10**30)}).status_code == 404
+
+
+def test_a_search_that_finds_nothing_shows_page_1_with_a_count_of_0(
+    client_of, uw_mazowieckie, newer_session
+):
+    referral(newer_session)
+    client = client_of(uw_mazowieckie)
+
+    response = client.get(reverse(LIST_URL), {"number": "nie-ma-takiego"})
+
+    assert "Liczba znalezionych skierowań: 0." in response.content.decode()
+    assert "Brak skierowań spełniających kryteria." in response.content.decode()
+    assert client.get(reverse(LIST_URL), {"number": "nie-ma", "page": 2}).status_code == 404
+
+
+def test_a_refused_search_shows_the_error_next_to_the_field_and_no_rows(
+    client_of, uw_mazowieckie, newer_session
+):
+    referral(newer_session)
+
+    response = client_of(uw_mazowieckie).get(reverse(LIST_URL), {"field": "999999"})
+
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["field"]
+    assert list(response.context["referrals"]) == []
+    assert 'id="id_field_error"' in response.content.decode()
 
 
 def test_the_list_runs_the_same_number_of_queries_for_10_and_60_referrals(
