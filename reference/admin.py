@@ -1,6 +1,16 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
+from reference.models import (
+    Accreditation,
+    Field,
+    Mode,
+    Programme,
+    ProgrammeElement,
+    ProgrammeModule,
+    TrainingUnit,
+    Voivodeship,
+)
 
 
 @admin.register(Voivodeship)
@@ -21,12 +31,52 @@ class ModeAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
 
 
+class ProgrammeModuleInline(admin.TabularInline):
+    """A programme's modules; each module's elements are edited on its own page (the link
+    "Zmień"), as the admin does not nest inlines."""
+
+    model = ProgrammeModule
+    extra = 0
+    fields = ["number", "name"]
+    show_change_link = True
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["name", "field", "mode", "duration_months", "valid_from", "valid_to"]
+    list_display = [
+        "name",
+        "field",
+        "mode",
+        "duration_months",
+        "duration_years",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["mode", "field"]
     search_fields = ["name"]
     list_select_related = ["field", "mode"]
+    readonly_fields = ["duration_years"]
+    inlines = [ProgrammeModuleInline]
+
+    @admin.display(description=_("czas trwania (lata)"))
+    def duration_years(self, programme):
+        return programme.duration_years
+
+
+class ProgrammeElementInline(admin.TabularInline):
+    model = ProgrammeElement
+    extra = 0
+    fields = ["number", "kind", "name", "weeks", "required_count"]
+
+
+@admin.register(ProgrammeModule)
+class ProgrammeModuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "number"]
+    list_filter = ["programme__field", "programme__mode"]
+    search_fields = ["name", "programme__name"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme"]
+    inlines = [ProgrammeElementInline]
 
 
 class AccreditationInline(admin.TabularInline):

@@ -7,7 +7,17 @@ import random
 from django.apps import apps as django_apps
 from stdnum.pl import nip, regon
 
-from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
+from reference.models import (
+    Accreditation,
+    ElementKind,
+    Field,
+    Mode,
+    Programme,
+    ProgrammeElement,
+    ProgrammeModule,
+    TrainingUnit,
+    Voivodeship,
+)
 
 FIELDS = [
     ("laboratoryjna-diagnostyka-medyczna", "laboratoryjna diagnostyka medyczna"),
@@ -143,6 +153,63 @@ def seed_programmes(fields):
     )
 
 
+#: The elements of every demo programme, per module: (kind, name, weeks, required count);
+#: "{field}" becomes the programme's field.
+PROGRAMME_MODULES = [
+    (
+        "Moduł podstawowy",
+        [
+            (ElementKind.COURSE, "Kurs wprowadzający: {field}", None, None),
+            (ElementKind.COURSE, "Kurs: zdrowie publiczne i prawo medyczne", None, None),
+            (
+                ElementKind.INTERNSHIP,
+                "Staż kierunkowy w pracowni diagnostyki laboratoryjnej",
+                4,
+                None,
+            ),
+            (ElementKind.PROCEDURE, "Walidacja metody analitycznej", None, 5),
+        ],
+    ),
+    (
+        "Moduł specjalistyczny",
+        [
+            (ElementKind.COURSE, "Kurs specjalizacyjny: {field} — metody zaawansowane", None, None),
+            (ElementKind.INTERNSHIP, "Staż kierunkowy w ośrodku referencyjnym", 8, None),
+            (ElementKind.PROCEDURE, "Ocena i interpretacja wyników badań: {field}", None, 20),
+            (ElementKind.PROCEDURE, "Wewnątrzlaboratoryjna kontrola jakości badań", None, 10),
+        ],
+    ),
+]
+#: The modular programme (MULTI_PROGRAMME, 2025) has a third module.
+MODULAR_EXTRA = (
+    "Moduł uzupełniający",
+    [(ElementKind.COURSE, "Kurs: zarządzanie jakością w medycznym laboratorium", None, None)],
+)
+
+
+def seed_programme_elements():
+    """Modules and elements for every programme (found again by name on a second run)."""
+    for programme in Programme.objects.select_related("field"):
+        modules = list(PROGRAMME_MODULES)
+        if programme.name.endswith("modułowy"):
+            modules.append(MODULAR_EXTRA)
+        for number, (module_name, elements) in enumerate(modules, start=1):
+            module, _ = ProgrammeModule.objects.update_or_create(
+                programme=programme, name=module_name, defaults={"number": number}
+            )
+            for position, (kind, name, weeks, count) in enumerate(elements, start=1):
+                ProgrammeElement.objects.update_or_create(
+                    module=module,
+                    name=name.format(field=programme.field.name),
+                    defaults={
+                        "number": position,
+                        "kind": kind,
+                        "weeks": weeks,
+                        "required_count": count,
+                    },
+                )
+
+
 def seed_units(fields):
     """About four units per voivodeship (eight in mazowieckie), each accredited in 2–5 fields.
 
@@ -216,5 +283,6 @@ def seed():
     seed_fixed_rows()
     fields = seed_fields()
     seed_programmes(fields)
+    seed_programme_elements()
     seed_units(fields)
     return fields

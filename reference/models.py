@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import math
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -110,6 +111,12 @@ class Programme(models.Model):
         day = day or timezone.localdate()
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
+    @property
+    def duration_years(self) -> int:
+        """The programme's years of training (a 42-month programme has 4): the yearly
+        training plan ("roczny plan szkolenia") has one year for each."""
+        return math.ceil(self.duration_months / 12)
+
     def planned_end_from(self, start: datetime.date) -> datetime.date:
         """The day before ``start`` + the programme's duration (a 48-month programme starting
         on 1 October 2026 ends on 30 September 2030)."""
@@ -117,6 +124,106 @@ class Programme(models.Model):
         year, month = start.year + months // 12, months % 12 + 1
         last_day = calendar.monthrange(year, month)[1]
         return datetime.date(year, month, min(start.day, last_day)) - datetime.timedelta(days=1)
+
+
+class ProgrammeModule(models.Model):
+    """A part of a programme (moduł podstawowy, moduł specjalistyczny…) grouping its
+    elements."""
+
+    programme = models.ForeignKey(
+        Programme, models.CASCADE, related_name="modules", verbose_name=_("program")
+    )
+    number = models.PositiveSmallIntegerField(_("kolejność"), default=1)
+    name = models.CharField(_("nazwa modułu"), max_length=255)
+
+    class Meta:
+        ordering = ["programme", "number", "pk"]
+        verbose_name = _("moduł programu")
+        verbose_name_plural = _("moduły programów")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="programme_module_unique_name",
+                violation_error_message=_("Program ma już moduł o tej nazwie."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} — {self.name}"
+
+
+class ElementKind(models.TextChoices):
+    """What a programme asks the diagnostician to do (seed 001: "procedur, kursów i staży
+    kierunkowych")."""
+
+    COURSE = "kurs", _("kurs specjalizacyjny")
+    INTERNSHIP = "staz", _("staż kierunkowy")
+    PROCEDURE = "procedura", _("procedura")
+
+
+class ProgrammeElement(models.Model):
+    """One element of a programme's module: a course, an internship of some weeks, or a
+    procedure to perform a number of times."""
+
+    module = models.ForeignKey(
+        ProgrammeModule, models.CASCADE, related_name="elements", verbose_name=_("moduł")
+    )
+    number = models.PositiveSmallIntegerField(_("kolejność"), default=1)
+    kind = models.CharField(_("rodzaj"), max_length=16, choices=ElementKind.choices)
+    name = models.CharField(_("nazwa"), max_length=255)
+    weeks = models.PositiveSmallIntegerField(
+        _("czas trwania stażu (tygodnie)"), null=True, blank=True
+    )
+    required_count = models.PositiveSmallIntegerField(
+        _("wymagana liczba wykonań"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["module", "number", "pk"]
+        verbose_name = _("element programu")
+        verbose_name_plural = _("elementy programów")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "name"],
+                name="programme_element_unique_name",
+                violation_error_message=_("Moduł ma już element o tej nazwie."),
+            ),
+            # "IS NOT NULL" spelled out: a NULL would make the check unknown, which passes.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=ElementKind.INTERNSHIP, weeks__isnull=False, weeks__gte=1)
+                    | (~Q(kind=ElementKind.INTERNSHIP) & Q(weeks__isnull=True))
+                ),
+                name="programme_element_weeks_of_internships",
+                violation_error_message=_(
+                    "Podaj czas trwania stażu w tygodniach (tylko dla staży kierunkowych)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind=ElementKind.PROCEDURE,
+                        required_count__isnull=False,
+                        required_count__gte=1,
+                    )
+                    | (~Q(kind=ElementKind.PROCEDURE) & Q(required_count__isnull=True))
+                ),
+                name="programme_element_count_of_procedures",
+                violation_error_message=_("Podaj wymaganą liczbę wykonań (tylko dla procedur)."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def requirement(self) -> str:
+        """What the element asks for, as the card shows it ("4 tyg.", "20 wykonań")."""
+        if self.kind == ElementKind.INTERNSHIP:
+            return _("%(weeks)s tyg.") % {"weeks": self.weeks}
+        if self.kind == ElementKind.PROCEDURE:
+            return _("%(count)s wykonań") % {"count": self.required_count}
+        return _("ukończenie kursu")
 
 
 class TrainingUnitQuerySet(ScopedQuerySet):
