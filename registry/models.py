@@ -128,6 +128,10 @@ class EKS(models.Model):
     start_date = models.DateField(_("data rozpoczęcia"))
     planned_end = models.DateField(_("planowana data zakończenia"))
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+    #: Bumped by every change of the card's own data (its kierownik, its plan, its status;
+    #: not by its entries, which have versions of their own): a form posted from an older
+    #: version is refused (the services in :mod:`eks`).
+    version = models.PositiveIntegerField(default=1)
 
     objects = EKSQuerySet.as_manager()
 

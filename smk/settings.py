@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "qualification",
     "referrals",
     "registry",
+    "eks",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

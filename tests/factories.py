@@ -276,6 +276,7 @@ def person_with_role(role: str, *, email: str | None = None, **profile_kwargs) -
         Role.UW: InstitutionKind.VOIVODESHIP_OFFICE,
         Role.WOJEWODA: InstitutionKind.VOIVODESHIP_OFFICE,
         Role.UNIT_STAFF: InstitutionKind.TRAINING_UNIT,
+        Role.KIEROWNIK: InstitutionKind.TRAINING_UNIT,
         Role.APPLICANT: InstitutionKind.PERSONAL,
         Role.ADMINISTRATOR: InstitutionKind.CENTRAL,
     }[role]
