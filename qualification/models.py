@@ -11,19 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from stdnum.pl import pesel
 
+from reference.validators import validate_pesel
 from smk.scoping import ScopedQuerySet
-
-
-def validate_pesel(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
-    if not pesel.is_valid(value):
-        raise ValidationError(
-            _("Niepoprawny PESEL: podaj 11 cyfr z prawidłową cyfrą kontrolną."),
-            code="invalid_pesel",
-        )
 
 
 class SessionQuerySet(models.QuerySet):

@@ -17,8 +17,8 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from qualification.models import validate_pesel
 from qualification.services.applicant import register_applicant
+from reference.validators import validate_pesel
 
 
 class ApplicantSignupForm(SignupForm):

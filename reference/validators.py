@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.pl import nip, regon
+from stdnum.pl import nip, pesel, regon
 
 
 def validate_nip(value: str) -> None:
@@ -23,3 +23,11 @@ def validate_regon(value: str) -> None:
             _("Niepoprawny REGON: podaj 9 lub 14 cyfr z prawidłową cyfrą kontrolną."),
             code="invalid_regon",
         ) from None
+
+
+def validate_pesel(value: str) -> None:
+    if not pesel.is_valid(value):
+        raise ValidationError(
+            _("Niepoprawny PESEL: podaj 11 cyfr z prawidłową cyfrą kontrolną."),
+            code="invalid_pesel",
+        )

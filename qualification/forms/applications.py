@@ -1,7 +1,5 @@
 """Forms of the office's application screens: formal evaluation, points, the points file."""
 
-import csv
-import io
 from decimal import Decimal
 
 from django import forms
@@ -17,6 +15,7 @@ from qualification.services.evaluation import (
     points_import_problems,
     row_error,
 )
+from smk.csv_import import Unreadable, decoded, read_table
 from smk.text import control_characters_message, has_control_characters
 
 MAX_POINTS = Decimal("999.99")
@@ -153,17 +152,7 @@ class PointsImportForm(forms.Form):
                 % {"size": _megabytes(upload.size)},
                 code="too_large",
             )
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(
-                _(
-                    "Plik nie jest zapisany w kodowaniu UTF-8. W arkuszu wybierz „Zapisz jako” "
-                    "→ „CSV UTF-8 (rozdzielany przecinkami)”."
-                ),
-                code="encoding",
-            ) from None
-        rows, errors = read_points_csv(text)
+        rows, errors = read_points_csv(decoded(upload))
         if rows:
             errors += points_import_problems(self.procedure, rows)
         if errors:
@@ -187,32 +176,16 @@ def _listed(errors: list[tuple[int, str]]) -> list[str]:
     return messages
 
 
-def _delimiter(header_line: str) -> str:
-    """``;`` or ``,``: sniffed from the header line, which holds no decimal commas."""
-    try:
-        return csv.Sniffer().sniff(header_line, delimiters=";,").delimiter
-    except csv.Error:
-        return ";" if header_line.count(";") >= header_line.count(",") else ","
-
-
 def read_points_csv(text: str) -> tuple[list[PointsRow], list[tuple[int, str]]]:
     """Parse a points file: the well-formed rows and (row number, message) for the others.
 
     Row numbers are those a spreadsheet shows: the header is row 1. Empty rows are skipped.
     """
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    if not first:
-        return [], [(0, _("Plik jest pusty."))]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     try:
-        header = next(reader)
-        while not any(cell.strip() for cell in header):
-            header = next(reader)
-    except (StopIteration, csv.Error):
-        return [], [(0, _("Nie udało się odczytać nagłówka pliku."))]
-    names = [cell.strip().lower() for cell in header]
-    if sorted(names) != sorted(CSV_HEADER):
+        table = read_table(text)
+    except Unreadable as error:
+        return [], [(0, str(error))]
+    if sorted(table.columns) != sorted(CSV_HEADER):
         return [], [
             (
                 0,
@@ -220,28 +193,13 @@ def read_points_csv(text: str) -> tuple[list[PointsRow], list[tuple[int, str]]]:
                 % {"expected": ";".join(CSV_HEADER)},
             )
         ]
-    rows, errors = [], []
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(names):
-                errors.append(
-                    row_error(
-                        line,
-                        _("oczekiwano %(expected)d kolumn, jest %(found)d.")
-                        % {"expected": len(names), "found": len(cells)},
-                    )
-                )
-                continue
-            row, row_errors = _read_row(line, dict(zip(names, cells, strict=True)))
-            if row is None:
-                errors.extend(row_errors)
-            else:
-                rows.append(row)
-    except csv.Error as error:
-        errors.append(row_error(reader.line_num, _("niepoprawny format CSV (%s).") % error))
+    rows, errors = [], [row_error(line, message) for line, message in table.problems]
+    for line, cells in table.rows:
+        row, row_errors = _read_row(line, cells)
+        if row is None:
+            errors.extend(row_errors)
+        else:
+            rows.append(row)
     return rows, errors
 
 
