@@ -46,6 +46,9 @@ class ReferralsConfig(AppConfig):
         # notifications connects the e-mail receiver of referral_event.
         import referrals.notifications
         import referrals.services  # noqa: F401
-        from referrals import list_cache
+        from referrals import list_cache, places
+        from training import capacity
 
         list_cache.connect()
+        # The training app (a floor below) asks place accounting through this function.
+        capacity.register(places.free_places)

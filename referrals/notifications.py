@@ -1,6 +1,7 @@
 """Who is told what by e-mail when something happens to a referral (issue 5, SPEC §4).
 
-- the training unit's staff: a referral sent to the unit, or withdrawn from it;
+- the training unit: a referral sent to the unit, or withdrawn from it — at the addresses the
+  unit gave for its notifications ("Dane jednostki", :mod:`training`), else its staff;
 - the voivodeship office (UW and Wojewoda): the unit's decision;
 - the applicant (the e-mail on the application): the referral sent, and every decision
   (the unit's acceptance, rejection or non-commencement, the office's non-commencement).
@@ -19,6 +20,7 @@ from accounts.models import InstitutionKind, Role, User
 from referrals.models import ReferralStatus
 from referrals.signals import referral_event
 from smk.notifications import absolute_url, queue_email
+from training.queries import notification_addresses
 
 EMAIL_TEMPLATES = "referrals/email/"
 
@@ -50,6 +52,12 @@ def unit_staff_addresses(unit_id: int) -> list[str]:
     return _addresses(
         kind=InstitutionKind.TRAINING_UNIT, unit_id=unit_id, roles__role=Role.UNIT_STAFF
     )
+
+
+def unit_addresses(unit_id: int) -> list[str]:
+    """Where the unit's e-mails go: the addresses it gave for notifications, when it gave
+    any (its data, ``zapiszDaneMus``), else its staff."""
+    return notification_addresses(unit_id) or unit_staff_addresses(unit_id)
 
 
 def office_addresses(voivodeship_id: int) -> list[str]:
@@ -89,7 +97,7 @@ def _notify_unit(referral, action, event) -> None:
         # A withdrawn referral is no longer visible to the unit: link to its list instead.
         url = absolute_url("referrals:unit_referral_list")
     queue_email(
-        unit_staff_addresses(referral.unit_id),
+        unit_addresses(referral.unit_id),
         subject % {"number": referral.number},
         template=EMAIL_TEMPLATES + template,
         context=_context(

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "qualification",
     "referrals",
     "registry",
+    "training",
     "eks",
     "rest_framework",
     "drf_spectacular",

@@ -23,6 +23,7 @@ from qualification.models import (
 )
 from reference.models import Accreditation, Field, Mode, Programme, TrainingUnit, Voivodeship
 from referrals.models import VISIBLE_TO_UNIT, Referral, ReferralStatus, copies_of
+from training.models import ScheduledStart, Trainee, UnitContact
 
 _nip_counter = itertools.count(1)
 _regon_counter = itertools.count(1)
@@ -268,6 +269,44 @@ class ReferralFactory(factory.django.DjangoModelFactory):
         lambda o: copies_of(o.application)["rank_study_result"]
     )
     applicant_name = factory.LazyAttribute(lambda o: copies_of(o.application)["applicant_name"])
+
+
+class UnitContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnitContact
+
+    unit = factory.SubFactory(TrainingUnitFactory)
+    contact_person = "Ewa Nowak"
+    phone = "22 123 45 67"
+    email = factory.Sequence(lambda n: f"sekretariat{n}@szpital.example.pl")
+
+
+class ScheduledStartFactory(factory.django.DjangoModelFactory):
+    """A start in the schedule of the accreditation's unit and field."""
+
+    class Meta:
+        model = ScheduledStart
+        exclude = ["accreditation"]
+
+    accreditation = factory.SubFactory(AccreditationFactory)
+    unit = factory.SelfAttribute("accreditation.unit")
+    field = factory.SelfAttribute("accreditation.field")
+    starts_on = datetime.date(2026, 10, 1)
+    places = 1
+
+
+class TraineeFactory(factory.django.DjangoModelFactory):
+    """A diagnostician in training at the accreditation's unit and field (holds a place)."""
+
+    class Meta:
+        model = Trainee
+        exclude = ["accreditation"]
+
+    accreditation = factory.SubFactory(AccreditationFactory)
+    unit = factory.SelfAttribute("accreditation.unit")
+    field = factory.SelfAttribute("accreditation.field")
+    pesel = factory.LazyFunction(lambda: valid_pesel(datetime.date(1990, 3, 3)))
+    started_on = datetime.date(2025, 10, 1)
 
 
 def person_with_role(role: str, *, email: str | None = None, **profile_kwargs) -> User:

@@ -27,6 +27,7 @@ from qualification.views.procedures import OFFICE_ROLES, transition_permitted
 from reference.models import Field, Mode
 from smk.audit import describe, history
 from smk.scoping import get_scoped_object_or_404
+from training.queries import declared_places_per_field
 
 
 def _get_slot_list(request, pk):
@@ -49,6 +50,13 @@ def _places_table(places):
     return rows, modes
 
 
+def _with_declared(rows, slot_list):
+    """The rows with, last, what the voivodeship's units offer in the field for the coming
+    session (their "Miejsca oferowane"), shown next to the places the office enters."""
+    declared = declared_places_per_field(slot_list.voivodeship_id)
+    return [(field, cells, declared.get(field.pk)) for field, cells in rows]
+
+
 @role_required(*OFFICE_ROLES)
 def slot_list_detail(request, pk):
     slot_list = _get_slot_list(request, pk)
@@ -64,6 +72,7 @@ def slot_list_detail(request, pk):
             "slot_list": slot_list,
             "procedure": procedure,
             "rows": rows,
+            "table": _with_declared(rows, slot_list),
             "modes": modes,
             "total": sum(places.values()),
             "can_edit": slot_list.is_editable,
@@ -114,7 +123,7 @@ def slot_list_edit(request, pk):
     return render(
         request,
         "qualification/slot_lists/slot_list_edit.html",
-        {"slot_list": slot_list, "form": form},
+        {"slot_list": slot_list, "form": form, "table": _with_declared(form.rows(), slot_list)},
     )
 
 

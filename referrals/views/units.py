@@ -1,5 +1,6 @@
 """Jednostki szkoleniowe: the units in the profile's scope with their accreditations and free
-places (the catalogue's data, with the places that :mod:`referrals.places` counts)."""
+places (the catalogue's data, with the places that :mod:`referrals.places` counts), and
+whether each unit's integration is active and since when (:mod:`training`)."""
 
 from django.db.models import Prefetch
 from django.urls import path
@@ -33,7 +34,7 @@ class TrainingUnitListView(RoleRequiredMixin, FilterView):
     def get_queryset(self):
         return (
             scoped(TrainingUnit, self.request)
-            .select_related("voivodeship")
+            .select_related("voivodeship", "integration")
             .prefetch_related(
                 Prefetch(
                     "accreditations",
@@ -57,7 +58,9 @@ class TrainingUnitDetailView(RoleRequiredMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_scoped_object_or_404(
-            TrainingUnit.objects.select_related("voivodeship"), self.request, pk=self.kwargs["pk"]
+            TrainingUnit.objects.select_related("voivodeship", "integration", "contact"),
+            self.request,
+            pk=self.kwargs["pk"],
         )
 
     def get_context_data(self, **kwargs):

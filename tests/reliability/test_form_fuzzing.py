@@ -60,6 +60,7 @@ from tests.factories import (
     mode,
 )
 from tests.reliability.world import PDF, rolled_back
+from training.models import Integration, OfferedPlaces, ScheduledStart, Trainee, UnitContact
 
 pytestmark = pytest.mark.django_db
 
@@ -473,6 +474,40 @@ FORMS: dict[str, Form] = {
         _filters(ProfileFilter),
         method="GET",
     ),
+    # Szkolenie w jednostce: the unit's staff on their own unit.
+    "unit: contact data": Form(
+        "unit_staff",
+        lambda w, e: reverse("training:contact"),
+        {
+            "contact_person": lambda w, e: ["Ewa Nowak", SCRIPT],
+            "phone": lambda w, e: ["22 123 45 67"],
+            "email": lambda w, e: ["sekretariat@example.pl", "nie-e-mail"],
+            "notification_emails": lambda w, e: ["a@example.pl\nb@example.pl", "a@example.pl, x"],
+        },
+    ),
+    "unit: add a start": Form(
+        "unit_staff",
+        lambda w, e: reverse("training:schedule"),
+        {
+            "field": lambda w, e: [w.field.code, "inna-dziedzina"],
+            "starts_on": _dates,
+            "places": lambda w, e: ["1", "10", "11", "0"],
+        },
+    ),
+    "unit: remove a start": Form(
+        "unit_staff",
+        lambda w, e: reverse("training:schedule_remove"),
+        {"start": lambda w, e: ["1", "999999"]},
+    ),
+    "unit: trainees CSV": Form(
+        "unit_staff", lambda w, e: reverse("training:trainees"), files=("file",)
+    ),
+    "unit: offered places": Form(
+        "unit_staff",
+        lambda w, e: reverse("training:offered_places"),
+        {"places_macierz-uprawnien": lambda w, e: ["0", "3", "10", "11", "-1"]},
+    ),
+    "unit: activate": Form("unit_staff", lambda w, e: reverse("training:activate")),
 }
 
 
@@ -522,6 +557,11 @@ WATCHED = [
     SlotListItem,
     Accreditation,
     Profile,
+    UnitContact,
+    ScheduledStart,
+    Trainee,
+    OfferedPlaces,
+    Integration,
 ]
 COUNTED = [Event, RegisterEntry, EKS, Notification, ProfileRole, RoleRequestAttachment]
 

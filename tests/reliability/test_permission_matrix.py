@@ -265,6 +265,15 @@ MATRIX: dict[str, Row] = {
     "registry:entry_list_csv": Row(UNIT_READERS),
     "registry:entry_detail": Row(UNIT_READERS, kwargs={"pk": "entry"}),
     "registry:eks_detail": Row(EKS_READERS, kwargs={"pk": "eks"}),
+    # --- training (/szkolenie/): the staff's own unit, no object in the URL -------------------
+    "training:integration": Row(UNIT),
+    "training:activate": Row(UNIT, methods=(POST,)),
+    "training:contact": Row(UNIT, methods=(GET, POST)),
+    "training:schedule": Row(UNIT, methods=(GET, POST)),
+    "training:schedule_remove": Row(UNIT, methods=(POST,)),
+    "training:trainees": Row(UNIT, methods=(GET, POST)),
+    "training:trainees_csv": Row(UNIT),
+    "training:offered_places": Row(UNIT, methods=(GET, POST)),
 }
 
 #: Keywords that mean the same object wherever they appear.

@@ -1,0 +1,60 @@
+"""What other apps read of the units' own data: where to e-mail a unit, its next start, the
+places units declared, whether a unit's integration is active."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, OuterRef, Sum
+
+from reference.models import Accreditation
+from training.models import Integration, OfferedPlaces, ScheduledStart, UnitContact
+
+
+def notification_addresses(unit_id: int) -> list[str]:
+    """The addresses the unit gave for its notifications (empty: none given)."""
+    addresses = (
+        UnitContact.objects.filter(unit_id=unit_id)
+        .values_list("notification_emails", flat=True)
+        .first()
+    )
+    return list(addresses or [])
+
+
+def scheduled_starts(unit_id: int, field_id: int, earliest: datetime.date, latest: datetime.date):
+    """The unit's starts in ``field_id`` between two days (both included), earliest first."""
+    return ScheduledStart.objects.filter(
+        unit_id=unit_id, field_id=field_id, starts_on__range=(earliest, latest)
+    ).order_by("starts_on")
+
+
+def has_schedule(unit_id: int, field_id: int) -> bool:
+    return ScheduledStart.objects.filter(unit_id=unit_id, field_id=field_id).exists()
+
+
+def is_integration_active(unit_id: int) -> bool:
+    return Integration.objects.active().filter(unit_id=unit_id).exists()
+
+
+@dataclass(frozen=True)
+class Declared:
+    places: int
+    units: int
+    updated_at: datetime.datetime | None
+
+
+def declared_places_per_field(voivodeship_id: int) -> dict[int, Declared]:
+    """The places the voivodeship's units offer for the coming session, summed per field
+    (only fields in which the unit is accredited today)."""
+    accredited = Accreditation.objects.active().filter(
+        unit_id=OuterRef("unit_id"), field_id=OuterRef("field_id")
+    )
+    rows = (
+        OfferedPlaces.objects.filter(unit__voivodeship_id=voivodeship_id)
+        .filter(Exists(accredited))
+        .values("field_id")
+        .annotate(places=Sum("places"), units=Count("unit_id"), updated_at=Max("updated_at"))
+        .order_by()
+    )
+    return {
+        row["field_id"]: Declared(row["places"], row["units"], row["updated_at"]) for row in rows
+    }
