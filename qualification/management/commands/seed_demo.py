@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
-from qualification import demo as qualification_demo
+from qualification.demo import procedures as qualification_demo
+from qualification.demo import referrals as referrals_demo
 from reference import demo as reference_demo
-from referrals import demo as referrals_demo
 
 
 class Command(BaseCommand):
