@@ -272,6 +272,7 @@ class ReferralHistories:
                     r["planned_start"],
                     r["planned_end"],
                     r["decided_at"],
+                    1,  # the card as the acceptance creates it
                 ),
             )
         if replacement is not None:
