@@ -39,8 +39,9 @@ class EKSAdmin(ReadOnlyAdmin):
         "unit",
         "start_date",
         "planned_end",
+        "status",
         "referral",
     ]
-    list_filter = ["field", "mode", "start_date"]
+    list_filter = ["status", "field", "mode", "start_date"]
     search_fields = ["number", "last_name", "pesel", "referral__number"]
     list_select_related = ["field", "mode", "unit", "referral"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
 
 from smk.models import AppendOnlyError
 from smk.scoping import ScopedQuerySet
@@ -11,6 +12,8 @@ from smk.scoping import ScopedQuerySet
 class EntryKind(models.TextChoices):
     START = "rozpoczecie", _("Rozpoczęcie szkolenia")
     STRIKE_OFF = "skreslenie", _("Skreślenie z rejestru")
+    #: Made when the office verifies the EKS ("Zweryfikuj", issue 17).
+    COMPLETION = "ukonczenie", _("Ukończenie szkolenia specjalizacyjnego")
 
 
 class AppendOnlyQuerySet(ScopedQuerySet):
@@ -94,6 +97,14 @@ class RegisterEntry(models.Model):
         raise AppendOnlyError("Register entries cannot be deleted")
 
 
+class EKSStatus(models.TextChoices):
+    """Where a card stands (issue 17): the transitions are :class:`eks.models.Card`'s."""
+
+    OPEN = "otwarta", _("otwarta")
+    SUBMITTED = "przekazana", _("przekazana do weryfikacji")
+    VERIFIED = "zweryfikowana", _("zweryfikowana")
+
+
 class EKSQuerySet(ScopedQuerySet):
     voivodeship_lookup = "referral__voivodeship_id"
     unit_lookup = "unit_id"
@@ -132,12 +143,48 @@ class EKS(models.Model):
     #: not by its entries, which have versions of their own): a form posted from an older
     #: version is refused (the services in :mod:`eks`).
     version = models.PositiveIntegerField(default=1)
+    status = FSMField(
+        _("status EKS"),
+        max_length=16,
+        choices=EKSStatus.choices,
+        default=EKSStatus.OPEN,
+        protected=True,
+    )
+    #: "Potwierdź zakończenie specjalizacji" by the kierownik: when and who.
+    completion_confirmed_at = models.DateTimeField(
+        _("zakończenie potwierdzono"), null=True, blank=True
+    )
+    completion_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zakończenie potwierdził"),
+    )
+    #: "Zweryfikuj" by the office: when and who.
+    verified_at = models.DateTimeField(_("zweryfikowano"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zweryfikował"),
+    )
+    #: Why the office last returned the card ("Zwróć do poprawy"); the history keeps every one.
+    return_reason = models.TextField(_("powód zwrotu do poprawy"), blank=True, default="")
 
     objects = EKSQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Elektroniczna Karta Specjalizacji")
         verbose_name_plural = _("Elektroniczne Karty Specjalizacji")
+        indexes = [models.Index(fields=["status", "unit"])]
 
     def __str__(self):
         return self.number
+
+    @property
+    def status_label(self) -> str:
+        return str(EKSStatus(self.status).label)

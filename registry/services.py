@@ -39,6 +39,11 @@ def make_strike_off_entry(referral, *, user, reason: str) -> RegisterEntry:
     return make_entry(referral, EntryKind.STRIKE_OFF, user=user, reason=reason)
 
 
+def make_completion_entry(referral, *, user, reason: str = "") -> RegisterEntry:
+    """The office verified the EKS: the specialization is completed (issue 17)."""
+    return make_entry(referral, EntryKind.COMPLETION, user=user, reason=reason)
+
+
 def create_eks(referral) -> EKS:
     today = timezone.localdate()
     return EKS.objects.create(

@@ -18,7 +18,7 @@ from referrals.models import (
     Referral,
     copied_from_application,
 )
-from registry.models import EKS, EntryKind, RegisterEntry
+from registry.models import EKS, EKSStatus, EntryKind, RegisterEntry
 from smk.models import Event
 
 
@@ -273,6 +273,8 @@ class ReferralHistories:
                     r["planned_end"],
                     r["decided_at"],
                     1,  # the card as the acceptance creates it
+                    EKSStatus.OPEN,
+                    "",
                 ),
             )
         if replacement is not None:

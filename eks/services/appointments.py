@@ -53,6 +53,8 @@ def appoint_kierownik(
     card = lock_card(card_id, version)
     if not is_unit_staff_of(card, profile):
         raise EKSError(_("Kierownika specjalizacji wyznacza jednostka szkoleniowa karty."))
+    if card.status_is_final:
+        raise EKSError(_("Karta jest zweryfikowana: kierownika nie można już zmienić."))
     kierownik = kierownik_candidates(card.unit_id).filter(pk=kierownik_id).first()
     if kierownik is None:
         raise EKSError(
@@ -60,7 +62,7 @@ def appoint_kierownik(
                 "kierownik": _("Wybierz osobę z rolą Kierownik specjalizacji w tej jednostce.")
             }
         )
-    current = Appointment.objects.select_for_update().filter(card=card, until__isnull=True).first()
+    current = card.current_appointment
     if current is not None and current.kierownik_id == kierownik.pk:
         raise EKSError(
             field_errors={"kierownik": _("Ta osoba jest już kierownikiem specjalizacji.")}
@@ -88,6 +90,7 @@ def appoint_kierownik(
         since=since,
         appointed_by=user if user is not None and user.is_authenticated else None,
     )
+    card.__dict__.pop("_current_appointment", None)  # read again: the new one
     bump(card)
     action = "eks.kierownik_changed" if current is not None else "eks.kierownik_appointed"
     log(card, action, user=user, profile=profile, data=data)

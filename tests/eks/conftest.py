@@ -80,3 +80,91 @@ def card(unit_mazowieckie, applicant):
 
 def profile_of(user):
     return user.profiles.get()
+
+
+def certificate(name="zaswiadczenie.pdf", content=PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def element_of(card, kind):
+    return ProgrammeElement.objects.get(module__programme_id=card.programme_id, kind=kind)
+
+
+def fresh(card) -> Card:
+    """The card as saved (``refresh_from_db`` cannot reload a protected status)."""
+    return Card.objects.get(pk=card.pk)
+
+
+def add(card, applicant, kind=ElementKind.COURSE, **values):
+    """An entry of the card's element of ``kind`` made through the service: done within the
+    training's first weeks, with a certificate (procedures: 3 of them)."""
+    from eks import services
+
+    start = card.start_date
+    values.setdefault("date_from", start + datetime.timedelta(days=10))
+    values.setdefault("date_to", start + datetime.timedelta(days=23))
+    values.setdefault("place", "Laboratorium Centralne, Warszawa")
+    if kind == ElementKind.PROCEDURE:
+        values.setdefault("count", 3)
+    else:
+        values.setdefault("certificate", certificate())
+        values.setdefault("content_type", "application/pdf")
+    return services.add_entry(
+        card.pk,
+        element_id=element_of(card, kind).pk,
+        user=applicant,
+        profile=profile_of(applicant),
+        **values,
+    )
+
+
+def versions(*entries) -> dict:
+    from eks.models import Entry
+
+    return {e.pk: Entry.objects.get(pk=e.pk).version for e in entries}
+
+
+def appoint(card, kierownik, staff):
+    from eks import services
+
+    return services.appoint_kierownik(
+        card.pk,
+        version=fresh(card).version,
+        kierownik_id=profile_of(kierownik).pk,
+        since=timezone.localdate(),
+        user=staff,
+        profile=profile_of(staff),
+    )
+
+
+def submit(card, applicant, *entries):
+    from eks import services
+
+    return services.submit_entries(
+        card.pk, versions=versions(*entries), user=applicant, profile=profile_of(applicant)
+    )
+
+
+def confirm(card, kierownik, *entries):
+    from eks import services
+
+    return services.confirm_entries(
+        card.pk, versions=versions(*entries), user=kierownik, profile=profile_of(kierownik)
+    )
+
+
+def fill(card, applicant, kierownik):
+    """Every element of the card's programme entered, passed on and confirmed."""
+    entries = [add(card, applicant, kind) for kind in ElementKind.values]
+    submit(card, applicant, *entries)
+    confirm(card, kierownik, *entries)
+    return entries
+
+
+@pytest.fixture
+def appointed(card, unit_staff, kierownik):
+    """The card with its kierownik appointed."""
+    appoint(card, kierownik, unit_staff)
+    return fresh(card)
