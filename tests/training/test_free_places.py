@@ -25,6 +25,7 @@ from tests.factories import (
     person_with_role,
     valid_pesel,
 )
+from training import capacity
 from training import services as training
 from training.models import Trainee
 
@@ -171,9 +172,7 @@ def _load_while_a_clerk_holds_the_lock(mazowieckie, monkeypatch, *, lock):
     """A clerk's "Przydziel" of the last place is under way (the accreditation locked, the
     referral assigned, not committed yet) while the unit's initial load comes in."""
     if not lock:  # the twin: the load asks for the free places without the lock
-        monkeypatch.setattr(
-            training.capacity, "_free_places", lambda a, lock: free_places(a, lock=False)
-        )
+        monkeypatch.setattr(capacity, "_free_places", lambda a, lock: free_places(a, lock=False))
     accreditation = AccreditationFactory(
         unit=TrainingUnitFactory(voivodeship=mazowieckie), places=1
     )
