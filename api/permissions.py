@@ -10,6 +10,8 @@ that every view says which).
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
+from training.services import inactive_reason, integration_status
+
 
 def required_scope(view) -> str | None:
     by_action = getattr(view, "required_scopes", None)
@@ -44,3 +46,22 @@ class ClientHasScope(BasePermission):
             self.message = _("Ta operacja jest dostępna tylko dla klientów urzędów wojewódzkich.")
             return False
         return True
+
+
+class IntegrationActive(BasePermission):
+    """The writes a view names in ``needs_active_integration`` (actions or methods) wait for
+    the unit's integration to be active (``aktywujMus``, :mod:`training`): until then they
+    answer 403 with what the activation still needs. Use after :class:`ClientHasScope`."""
+
+    def has_permission(self, request, view):
+        action = getattr(view, "action", None) or request.method.lower()
+        client = getattr(request, "api_client", None)
+        if action not in getattr(view, "needs_active_integration", ()) or client is None:
+            return True
+        if not client.unit_id:
+            return True  # an office's client: ClientHasScope refuses the unit's operations
+        status = integration_status(client.unit_id)
+        if status.is_active:
+            return True
+        self.message = inactive_reason(status)
+        return False

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api.views import office
+from api.views import office, unit
 from api.views.referrals import UnitReferralViewSet
 from api.views.token import TokenView
 from api.views.webhooks import WebhookEndpointViewSet
@@ -22,5 +22,15 @@ urlpatterns = [
     path("office/referrals/", office.OfficeReferralList.as_view(), name="office_referrals"),
     path("office/rankings/", office.RankingList.as_view(), name="office_rankings"),
     path("office/register/", office.RegisterList.as_view(), name="office_register"),
+    path("unit/", unit.UnitDataView.as_view(), name="unit"),
+    path("unit/schedule/", unit.ScheduleView.as_view(), name="unit_schedule"),
+    path("unit/trainees/", unit.TraineesView.as_view(), name="unit_trainees"),
+    path("unit/offered-places/", unit.OfferedPlacesView.as_view(), name="unit_offered_places"),
+    path("unit/integration/", unit.IntegrationView.as_view(), name="unit_integration"),
+    path(
+        "unit/integration/activate/",
+        unit.ActivationView.as_view(),
+        name="unit_integration_activate",
+    ),
     path("", include(router.urls)),
 ]

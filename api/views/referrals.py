@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from api import scopes
 from api.idempotency import idempotent
 from api.pagination import ChangesCursor
+from api.permissions import ClientHasScope, IntegrationActive
 from api.serializers import ErrorSerializer, StrictSerializer
 from api.views.base import ReadViewSet
 from referrals import services
@@ -143,7 +144,10 @@ DECISION_RESPONSES = {
     400: ErrorSerializer,
     403: OpenApiResponse(
         ErrorSerializer,
-        description=gettext_lazy("Brak uprawnienia referrals:decide."),
+        description=gettext_lazy(
+            "Brak uprawnienia referrals:decide albo integracja jednostki nie jest aktywna "
+            "(powód w „detail”)."
+        ),
     ),
     404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Nie ma takiego skierowania.")),
     409: OpenApiResponse(
@@ -169,6 +173,9 @@ class UnitReferralViewSet(ReadViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReferralFilter
     institution = "unit"
+    # Deciding through the API waits for the unit's integration (api/views/unit.py says why).
+    permission_classes = [ClientHasScope, IntegrationActive]
+    needs_active_integration = ("accept", "reject")
     required_scopes = {
         "list": scopes.REFERRALS_READ,
         "retrieve": scopes.REFERRALS_READ,

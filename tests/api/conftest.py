@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from api import scopes
 from api.models import ApiClient
@@ -17,6 +18,7 @@ from tests.factories import (
     mode,
     voivodeship,
 )
+from training.models import Integration
 
 TOKEN_URL = "/api/v1/oauth/token/"
 START = datetime.date(2026, 10, 1)
@@ -58,15 +60,30 @@ class Api:
         return self.http.get(path, data, **self._headers(headers))
 
     def post(self, path, payload=None, *, content_type="application/json", **headers):
+        return self._send("post", path, payload, content_type, headers)
+
+    def put(self, path, payload=None, *, content_type="application/json", **headers):
+        return self._send("put", path, payload, content_type, headers)
+
+    def _send(self, method, path, payload, content_type, headers):
         import json
 
         body = payload if isinstance(payload, str | bytes) else json.dumps(payload or {})
-        return self.http.post(path, body, content_type=content_type, **self._headers(headers))
+        send = getattr(self.http, method)
+        return send(path, body, content_type=content_type, **self._headers(headers))
+
+
+def integrated(unit):
+    """``unit`` with its integration active (aktywujMus done), as deciding through the API
+    needs (api/views/unit.py)."""
+    Integration.objects.create(unit=unit, activated_at=timezone.now(), activated_by="test")
+    return unit
 
 
 @pytest.fixture
 def unit(db):
-    return TrainingUnitFactory(voivodeship=voivodeship("mazowieckie"))
+    """A mazowieckie unit whose integration is active."""
+    return integrated(TrainingUnitFactory(voivodeship=voivodeship("mazowieckie")))
 
 
 @pytest.fixture
