@@ -7,6 +7,7 @@ from accounts import demo as accounts_demo
 from qualification.demo import procedures as qualification_demo
 from qualification.demo import referrals as referrals_demo
 from reference import demo as reference_demo
+from training import demo as training_demo
 
 
 class Command(BaseCommand):
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         # are durable transactions of their own.
         qualification = qualification_demo.seed()
         referrals = referrals_demo.seed()
+        if training_demo.seed():
+            self.stdout.write("The demo unit's integration is active (Szkolenie w jednostce).")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(str(qualification))
         if referrals:
