@@ -8,7 +8,10 @@ reason ("uzasadnienie innej daty zakończenia"), which the referral and its hist
 
 :func:`errors` is what :mod:`referrals.services` applies under the row lock to every caller
 (the office's form today, the API later); :func:`proposed_dates` is what the form offers, and
-it always passes :func:`errors`.
+it always passes :func:`errors`. When the unit has a schedule of training starts in the field
+(:mod:`training`), the form proposes its next start in the window and flags a start on another
+day (:func:`off_schedule`) — a warning, not a refusal: the schedule is the unit's word, and the
+office may agree another day with it.
 """
 
 import datetime
@@ -49,11 +52,28 @@ def _first_of_a_month_from(day: datetime.date) -> datetime.date:
     return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
-def proposed_start(session, today: datetime.date | None = None) -> datetime.date:
-    """The first day of next month, moved into the session's window: to the first of a month
-    after the procedure's end when that is later, to the window's last day when it is over."""
+def next_scheduled_start(session, scheduled, today: datetime.date | None = None):
+    """The first of the unit's ``scheduled`` starts (its "Harmonogram rozpoczęć" in the
+    referral's field) after today and in the session's window, or None."""
     window = start_window(session)
     today = today or timezone.localdate()
+    return next((day for day in sorted(scheduled) if day > today and day in window), None)
+
+
+def off_schedule(start, scheduled) -> bool:
+    """A start on a day the unit does not start training (only when it has a schedule)."""
+    return bool(start and scheduled) and start not in set(scheduled)
+
+
+def proposed_start(session, today: datetime.date | None = None, *, scheduled=()) -> datetime.date:
+    """The unit's next scheduled start in the window (see :func:`next_scheduled_start`), when
+    it has one; else the first day of next month, moved into the session's window: to the
+    first of a month after the procedure's end when that is later, to the window's last day
+    when it is over."""
+    window = start_window(session)
+    today = today or timezone.localdate()
+    if (scheduled_start := next_scheduled_start(session, scheduled, today)) is not None:
+        return scheduled_start
     start = _first_of_a_month_from(today + datetime.timedelta(days=1))
     earliest = _first_of_a_month_from(window.earliest)
     if earliest not in window:  # a window shorter than a month: its first day
@@ -61,9 +81,9 @@ def proposed_start(session, today: datetime.date | None = None) -> datetime.date
     return min(max(start, earliest), window.latest)
 
 
-def proposed_dates(session, programme, today: datetime.date | None = None):
+def proposed_dates(session, programme, today: datetime.date | None = None, *, scheduled=()):
     """(start, end) the form proposes: :func:`proposed_start` and the programme's end."""
-    start = proposed_start(session, today)
+    start = proposed_start(session, today, scheduled=scheduled)
     return start, programme.planned_end_from(start)
 
 

@@ -20,15 +20,13 @@ def notification_addresses(unit_id: int) -> list[str]:
     return list(addresses or [])
 
 
-def scheduled_starts(unit_id: int, field_id: int, earliest: datetime.date, latest: datetime.date):
-    """The unit's starts in ``field_id`` between two days (both included), earliest first."""
-    return ScheduledStart.objects.filter(
-        unit_id=unit_id, field_id=field_id, starts_on__range=(earliest, latest)
-    ).order_by("starts_on")
-
-
-def has_schedule(unit_id: int, field_id: int) -> bool:
-    return ScheduledStart.objects.filter(unit_id=unit_id, field_id=field_id).exists()
+def start_days(unit_id: int, field_id: int) -> list[datetime.date]:
+    """Every day on which the unit's schedule starts training in ``field_id``, earliest first."""
+    return list(
+        ScheduledStart.objects.filter(unit_id=unit_id, field_id=field_id)
+        .order_by("starts_on")
+        .values_list("starts_on", flat=True)
+    )
 
 
 def is_integration_active(unit_id: int) -> bool:

@@ -21,6 +21,7 @@ from referrals.views.form.common import (
     saved_raw,
 )
 from smk.scoping import scoped
+from training.queries import start_days
 
 
 def _date_or_none(raw: str) -> datetime.date | None:
@@ -105,6 +106,9 @@ def referral_choose_programme(request, pk):
     saved = saved_raw(referral)
     current = {name: keep.get(name, saved[name]) for name in EDITABLE_FIELDS}
     start = _date_or_none(current["planned_start"])
+    # The unit's schedule in the field: its next start there is the start proposed.
+    unit_id = current["unit"]
+    scheduled = start_days(int(unit_id), referral.field_id) if unit_id.isdigit() else []
     programmes = list(
         Programme.objects.in_force()
         .filter(field_id=referral.field_id, mode_id=referral.mode_id)
@@ -116,7 +120,9 @@ def referral_choose_programme(request, pk):
         # so does the end, unless another programme is chosen.
         pending = {**keep, "programme": str(programme.pk)}
         if start is None:
-            proposed, end = planned_dates.proposed_dates(referral.session, programme)
+            proposed, end = planned_dates.proposed_dates(
+                referral.session, programme, scheduled=scheduled
+            )
             pending |= {"planned_start": proposed.isoformat(), "planned_end": end.isoformat()}
         elif str(programme.pk) != current["programme"] or not current["planned_end"]:
             pending["planned_end"] = programme.planned_end_from(start).isoformat()

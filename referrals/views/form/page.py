@@ -6,15 +6,23 @@ import copy
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from reference.models import Accreditation, TrainingUnit
 from referrals import places, planned_dates, services
 from referrals.forms import EDITABLE_FIELDS, REASON_FIELD, ReferralForm
 from referrals.models import ReferralStatus
 from referrals.pdf import is_issued_document
-from referrals.views.form.common import differing, list_url, pending_query, saved_values
+from referrals.views.form.common import (
+    differing,
+    form_url,
+    list_url,
+    pending_query,
+    saved_values,
+)
 from registry.models import EKS, EntryKind
 from smk.scoping import scoped
+from training.queries import start_days
 
 #: The office's buttons: those taking the form's unit, programme and dates ...
 EDITING_ACTIONS = ("save_draft", "assign", "send")
@@ -93,6 +101,49 @@ def _replacement(referral):
         return referral.replaced_by
     except ObjectDoesNotExist:
         return None
+
+
+#: At most this many of the unit's starts are named in the warning.
+LISTED_STARTS = 5
+
+
+def schedule_hint(referral, unit, chosen: dict, pending: dict) -> dict | None:
+    """A planned start on a day the unit's schedule does not start training in the field: the
+    warning shown next to the date (not a refusal), and the link that sets the unit's next
+    start in the session's window instead."""
+    start, programme = chosen["planned_start"], chosen["programme"]
+    schedule = start_days(unit.pk, referral.field_id) if unit is not None and start else []
+    if not planned_dates.off_schedule(start, schedule):
+        return None
+    window = planned_dates.start_window(referral.session)
+    in_window = [day for day in schedule if day in window]
+    day = planned_dates.day_text
+    if in_window:
+        text = _(
+            "Jednostka nie rozpoczyna szkolenia w tej dziedzinie %(day)s. Terminy z jej "
+            "harmonogramu rozpoczęć w oknie sesji: %(days)s."
+        ) % {"day": day(start), "days": ", ".join(day(d) for d in in_window[:LISTED_STARTS])}
+    else:
+        text = _(
+            "Harmonogram rozpoczęć jednostki nie ma w tej dziedzinie terminu między %(earliest)s "
+            "a %(latest)s — uzgodnij datę rozpoczęcia z jednostką."
+        ) % {"earliest": day(window.earliest), "latest": day(window.latest)}
+    hint = {"text": text, "url": "", "next": None}
+    next_start = planned_dates.next_scheduled_start(referral.session, schedule)
+    if next_start is not None and programme is not None:
+        end = programme.planned_end_from(next_start)
+        hint |= {
+            "next": next_start,
+            "url": form_url(
+                referral,
+                {
+                    **pending,
+                    "planned_start": next_start.isoformat(),
+                    "planned_end": end.isoformat(),
+                },
+            ),
+        }
+    return hint
 
 
 def _error_summary(form, anchors: dict[str, str]) -> list[tuple[str, str]]:
@@ -180,5 +231,6 @@ def render_form(request, referral, *, form=None, chosen=None, decision_form=None
         if referral.status == ReferralStatus.STARTED
         else None,
         "replacement": _replacement(referral),
+        "schedule_hint": schedule_hint(referral, unit, chosen, pending) if dates_editable else None,
     }
     return render(request, "referrals/form/referral_form.html", context, status=status)
