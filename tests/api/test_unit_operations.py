@@ -211,6 +211,17 @@ def test_a_load_never_takes_more_places_than_are_free(unit_api, accreditation):
     assert not Trainee.objects.exists()
 
 
+def test_the_same_person_twice_in_one_field_is_refused_naming_both_rows(unit_api, accreditation):
+    pesel = valid_pesel()
+    rows = [row(accreditation.field.code, pesel=pesel), row(accreditation.field.code, pesel=pesel)]
+    response = unit_api.post(TRAINEES, load(rows))
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert (error["row"], error["field"]) == (2, "pesel")
+    assert "w wierszu 1" in error["message"]
+    assert not Trainee.objects.exists()
+
+
 def test_trainees_are_listed_to_their_unit_only(unit_api, accreditation, other_unit):
     mine = TraineeFactory(accreditation=accreditation)
     TraineeFactory(accreditation=AccreditationFactory(unit=other_unit))

@@ -62,6 +62,16 @@ def test_the_catalogue_pages_and_the_unit_chooser_show_the_places_trainees_hold(
 
 
 @pytest.mark.django_db
+def test_the_office_s_dashboard_counts_trainees_among_the_held_places(
+    client_of, uw_mazowieckie, accreditation
+):
+    TraineeFactory(accreditation=accreditation)
+    response = client_of(uw_mazowieckie).get(reverse("referrals:dashboard"))
+    (row,) = [r for r in response.context["fields"] if r["field"] == accreditation.field.name]
+    assert (row["places"], row["held"], row["free"]) == (3, 1, 2)
+
+
+@pytest.mark.django_db
 def test_przydziel_is_refused_when_trainees_hold_the_last_place(mazowieckie, accreditation):
     for _ in range(3):
         TraineeFactory(accreditation=accreditation)
