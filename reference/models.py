@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip, regon
 
+from reference.accreditations import AccreditationState, AccreditationStateQuerySet
 from reference.validators import validate_nip, validate_regon
 from smk.scoping import ScopedQuerySet
 
@@ -275,16 +276,14 @@ class TrainingUnit(models.Model):
         return f"{self.street}, {self.postal_code} {self.city}"
 
 
-class AccreditationQuerySet(ScopedQuerySet):
-    voivodeship_lookup = "unit__voivodeship_id"
-    unit_lookup = "unit_id"
-
-    def active(self, day: datetime.date | None = None):
-        return self.filter(_in_force_on(day or timezone.localdate()))
+class AccreditationQuerySet(AccreditationStateQuerySet):
+    """``.active()``: in force (:mod:`reference.accreditations`)."""
 
 
-class Accreditation(models.Model):
-    """A unit's accreditation to train in one field, with its number of training places."""
+class Accreditation(AccreditationState):
+    """A unit's accreditation to train in one field, with its number of training places;
+    granted, changed, suspended and withdrawn by the accrediting body
+    (:mod:`reference.accreditations`, the ``accreditation`` app)."""
 
     unit = models.ForeignKey(
         TrainingUnit,
@@ -329,16 +328,14 @@ class Accreditation(models.Model):
     def __str__(self):
         return f"{self.unit} — {self.field}"
 
-    def is_active(self, day: datetime.date | None = None) -> bool:
-        day = day or timezone.localdate()
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
     def clean(self):
         # Places are held per unit and field, so two accreditations of one unit in one field
-        # must not be valid at the same time.
+        # must not be valid at the same time (one withdrawn by then no longer is).
         if not (self.unit_id and self.field_id and self.valid_from):
             return
-        overlapping = Accreditation.objects.filter(unit_id=self.unit_id, field_id=self.field_id)
+        overlapping = Accreditation.objects.filter(
+            unit_id=self.unit_id, field_id=self.field_id
+        ).exclude(withdrawn_from__lte=self.valid_from)
         if self.valid_to is not None:
             overlapping = overlapping.filter(valid_from__lte=self.valid_to)
         overlapping = overlapping.filter(

@@ -18,6 +18,10 @@ class Scope(models.TextChoices):
     VOIVODESHIP = "voivodeship"
     UNIT = "unit"
     PERSON = "person"
+    #: The central accrediting body (CMKP): every unit's accreditation requests and
+    #: accreditations, nothing else. Only the querysets of that domain answer it
+    #: (:meth:`ScopedQuerySet.for_accrediting_body`); every other one gives none.
+    ACCREDITATION = "accreditation"
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -39,6 +43,8 @@ class ScopedQuerySet(models.QuerySet):
             return self.for_unit(scope_id)
         if scope == Scope.PERSON:
             return self.for_person(scope_id)
+        if scope == Scope.ACCREDITATION:
+            return self.for_accrediting_body()
         return self.none()
 
     # Overridable where a scope sees only some rows (a unit sees sent referrals only).
@@ -50,6 +56,11 @@ class ScopedQuerySet(models.QuerySet):
 
     def for_person(self, user_id):
         return self._by(self.person_lookup, user_id)
+
+    def for_accrediting_body(self):
+        """What the accrediting body sees: nothing, unless the model is of its domain
+        (accreditations and their requests override this)."""
+        return self.none()
 
     def _by(self, lookup, value):
         if lookup is None or value is None:
