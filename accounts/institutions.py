@@ -1,13 +1,14 @@
 """The institutions a person asks for a profile in ("Wybór jednostki", seed 003).
 
-Three kinds: the central institution (its administrators approve role requests), the sixteen
-voivodeship offices and the training units (reference data). Offices and the centre are a
-small fixed registry below; units come from :class:`reference.models.TrainingUnit`. Each
-institution has a key (``"urzad_wojewodzki:14"``, ``"jednostka_szkoleniowa:42"``,
-``"centrala:cez"``) that the wizard keeps between its steps.
+Four kinds: the central institution (its administrators approve role requests), the central
+accrediting body (CMKP: it decides on the units' accreditation), the sixteen voivodeship
+offices and the training units (reference data). Offices and the two central institutions
+are a small fixed registry below; units come from :class:`reference.models.TrainingUnit`.
+Each institution has a key (``"urzad_wojewodzki:14"``, ``"jednostka_szkoleniowa:42"``,
+``"centrala:cez"``, ``"akredytujacy:cmkp"``) that the wizard keeps between its steps.
 
-The offices' NIP and REGON are checksum-valid placeholders (python-stdnum): an installation
-replaces them with the offices' real identifiers here.
+The offices' and CMKP's NIP and REGON are checksum-valid placeholders (python-stdnum): an
+installation replaces them with the real identifiers here.
 """
 
 from dataclasses import dataclass
@@ -66,6 +67,13 @@ CENTRAL_ADDRESS = "ul. Stanisława Dubois 5A, 00-184 Warszawa"
 CENTRAL_NIP = "5251575309"
 CENTRAL_REGON = "001377706"
 
+#: The accrediting body (seed 001: "CMKP — obsługa procesu akredytacji jednostek szkolących").
+ACCREDITING_BODY_KEY = "cmkp"
+ACCREDITING_BODY_NAME = "Centrum Medyczne Kształcenia Podyplomowego"
+ACCREDITING_BODY_ADDRESS = "ul. Kleczewska 61/63, 01-826 Warszawa"
+ACCREDITING_BODY_NIP = "5250008809"
+ACCREDITING_BODY_REGON = "000288076"
+
 #: Where signed requests go ("Miejsce przekazania wniosku" in the PDF).
 DEFAULT_REQUESTS_EMAIL = "wnioski@smk.local"
 
@@ -74,6 +82,7 @@ REQUESTABLE_KINDS = (
     InstitutionKind.VOIVODESHIP_OFFICE,
     InstitutionKind.TRAINING_UNIT,
     InstitutionKind.CENTRAL,
+    InstitutionKind.ACCREDITING_BODY,
 )
 
 
@@ -124,6 +133,17 @@ class Institution:
         )
 
     @classmethod
+    def accrediting_body(cls) -> "Institution":
+        return cls(
+            InstitutionKind.ACCREDITING_BODY,
+            ACCREDITING_BODY_KEY,
+            ACCREDITING_BODY_NAME,
+            ACCREDITING_BODY_NIP,
+            ACCREDITING_BODY_REGON,
+            ACCREDITING_BODY_ADDRESS,
+        )
+
+    @classmethod
     def office(cls, voivodeship: Voivodeship) -> "Institution":
         name, seat, nip, regon = OFFICES[voivodeship.teryt]
         return cls(
@@ -156,6 +176,8 @@ def office_name(voivodeship) -> str:
 def institution_of_profile(profile) -> Institution | None:
     if profile.kind == InstitutionKind.CENTRAL:
         return Institution.central()
+    if profile.kind == InstitutionKind.ACCREDITING_BODY:
+        return Institution.accrediting_body()
     if profile.kind == InstitutionKind.VOIVODESHIP_OFFICE:
         return Institution.office(profile.voivodeship)
     if profile.kind == InstitutionKind.TRAINING_UNIT:
@@ -175,6 +197,8 @@ def get_institution(key: str) -> Institution:
     kind, _sep, ref = (key or "").partition(":")
     if kind == InstitutionKind.CENTRAL and ref == CENTRAL_KEY:
         return Institution.central()
+    if kind == InstitutionKind.ACCREDITING_BODY and ref == ACCREDITING_BODY_KEY:
+        return Institution.accrediting_body()
     if kind == InstitutionKind.VOIVODESHIP_OFFICE and ref in OFFICES:
         voivodeship = Voivodeship.objects.filter(teryt=ref).first()
         if voivodeship is not None:
@@ -191,6 +215,10 @@ def institution_label_expression(prefix: str = ""):
     whens = [
         When(**{f"{prefix}kind": InstitutionKind.TRAINING_UNIT}, then=F(f"{prefix}unit__name")),
         When(**{f"{prefix}kind": InstitutionKind.CENTRAL}, then=Value(CENTRAL_NAME)),
+        When(
+            **{f"{prefix}kind": InstitutionKind.ACCREDITING_BODY},
+            then=Value(ACCREDITING_BODY_NAME),
+        ),
     ]
     whens += [
         When(
@@ -206,7 +234,8 @@ def institution_label_expression(prefix: str = ""):
 
 
 class InstitutionResults:
-    """Search results: the centre and the offices first, then the training units by name.
+    """Search results: the centre, the accrediting body and the offices first, then the
+    training units by name.
 
     Behaves as a sequence for Django's paginator: the units are sliced in the database, so a
     page costs one query however many units there are.
@@ -251,6 +280,8 @@ def search_institutions(*, kind: str = "", nip: str = "", regon: str = "", name:
     fixed: list[Institution] = []
     if kind in ("", InstitutionKind.CENTRAL):
         fixed.append(Institution.central())
+    if kind in ("", InstitutionKind.ACCREDITING_BODY):
+        fixed.append(Institution.accrediting_body())
     if kind in ("", InstitutionKind.VOIVODESHIP_OFFICE):
         fixed += sorted(
             (Institution.office(v) for v in Voivodeship.objects.filter(teryt__in=OFFICES)),

@@ -321,6 +321,8 @@ class Profile(models.Model):
             return Scope.VOIVODESHIP, self.voivodeship_id
         if self.kind == InstitutionKind.TRAINING_UNIT:
             return Scope.UNIT, self.unit_id
+        if self.kind == InstitutionKind.ACCREDITING_BODY and self.has_role(Role.ACCREDITATION):
+            return Scope.ACCREDITATION, None
         return Scope.PERSON, self.user_id
 
 

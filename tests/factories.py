@@ -318,6 +318,7 @@ def person_with_role(role: str, *, email: str | None = None, **profile_kwargs) -
         Role.KIEROWNIK: InstitutionKind.TRAINING_UNIT,
         Role.APPLICANT: InstitutionKind.PERSONAL,
         Role.ADMINISTRATOR: InstitutionKind.CENTRAL,
+        Role.ACCREDITATION: InstitutionKind.ACCREDITING_BODY,
     }[role]
     user = UserFactory(**({"email": email} if email else {}))
     ProfileFactory(user=user, kind=kind, roles=[role], **profile_kwargs)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.institutions import CENTRAL_NAME, search_institutions
+from accounts.institutions import ACCREDITING_BODY_NAME, CENTRAL_NAME, search_institutions
 from accounts.models import InstitutionKind, Profile, ProfileStatus, Role, RoleRequest
 from tests.factories import ProfileFactory, TrainingUnitFactory
 
@@ -29,7 +29,7 @@ class TestStep1ChooseInstitution:
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
 
-    def test_lists_the_centre_the_offices_and_the_units_with_wybierz(
+    def test_lists_the_centre_the_accrediting_body_the_offices_and_the_units_with_wybierz(
         self, client_of, requester, mazowieckie
     ):
         unit = TrainingUnitFactory(name="Laboratorium Szpitala Bielańskiego")
@@ -37,9 +37,10 @@ class TestStep1ChooseInstitution:
         page = body(response)
         assert "Wybór jednostki" in page and "Wybierz" in page
         assert CENTRAL_NAME in page
+        assert ACCREDITING_BODY_NAME in page
         assert "Dolnośląski Urząd Wojewódzki we Wrocławiu" in page
-        assert response.context["page_obj"].paginator.count == 1 + 16 + 1
-        assert unit.name not in page  # page 1 of 10 rows: the centre and offices first
+        assert response.context["page_obj"].paginator.count == 1 + 1 + 16 + 1
+        assert unit.name not in page  # page 1 of 10 rows: the centre, CMKP and offices first
         last = client_of(requester).get(STEP1, {"page": 2})
         assert unit.name in body(last)
 
@@ -47,6 +48,8 @@ class TestStep1ChooseInstitution:
         ("criteria", "expected"),
         [
             ({"kind": InstitutionKind.CENTRAL}, [CENTRAL_NAME]),
+            ({"kind": InstitutionKind.ACCREDITING_BODY}, [ACCREDITING_BODY_NAME]),
+            ({"nip": "5250008809"}, [ACCREDITING_BODY_NAME]),
             ({"name": "mazowiecki urząd"}, ["Mazowiecki Urząd Wojewódzki w Warszawie"]),
             ({"nip": "701-014-00-02"}, ["Mazowiecki Urząd Wojewódzki w Warszawie"]),
             ({"regon": "101212126"}, ["Małopolski Urząd Wojewódzki w Krakowie"]),
@@ -248,6 +251,6 @@ class TestMoreRoles:
 def test_search_results_page_through_units_after_the_offices(mazowieckie):
     units = sorted(TrainingUnitFactory().name for _ in range(3))
     results = search_institutions()
-    assert results.count() == 1 + 16 + 3
-    assert [i.name for i in results[16:20]] == [results[16].name, *units]
-    assert [i.name for i in results[18:19]] == [units[1]]
+    assert results.count() == 1 + 1 + 16 + 3
+    assert [i.name for i in results[17:21]] == [results[17].name, *units]
+    assert [i.name for i in results[19:20]] == [units[1]]
