@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "smk",
     "accounts",
     "reference",
+    "accreditation",
     "qualification",
     "referrals",
     "registry",

@@ -3,12 +3,20 @@ content, not by name; size-limited; refused when a scanner finds malware."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from smk.scanning import EICAR, get_scanner
 
-__all__ = ["EICAR", "SIGNATURES", "max_upload_bytes", "sniff_content_type", "validate_document"]
+__all__ = [
+    "EICAR",
+    "SIGNATURES",
+    "document_response",
+    "max_upload_bytes",
+    "sniff_content_type",
+    "validate_document",
+]
 
 #: Magic bytes of the accepted types and the file-name endings each may carry.
 SIGNATURES = {
@@ -65,3 +73,18 @@ def validate_document(upload) -> str:
             code="malware",
         )
     return content_type
+
+
+def document_response(document) -> FileResponse:
+    """A stored document (``file``, ``original_name``, ``content_type``) as a download under
+    the name it was uploaded with; 404 when the file is gone from the storage."""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )

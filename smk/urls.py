@@ -20,6 +20,7 @@ urlpatterns = [
     path("postepowanie/", include("qualification.urls")),
     path("skierowania/", include("referrals.urls")),
     path("rejestr/", include("registry.urls")),
+    path("eks/", include("eks.urls")),
     path("szkolenie/", include("training.views")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),

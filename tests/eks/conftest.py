@@ -22,7 +22,11 @@ JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
 
 def programme_with_elements(**kwargs):
     """A 24-month programme asking for one course, a 2-week internship and 3 procedures."""
-    programme = ProgrammeFactory(duration_months=24, **kwargs)
+    return add_elements(ProgrammeFactory(duration_months=24, **kwargs))
+
+
+def add_elements(programme):
+    """One module with a course, a 2-week internship and 3 procedures."""
     module = ProgrammeModule.objects.create(programme=programme, name="Moduł podstawowy")
     ProgrammeElement.objects.create(
         module=module, number=1, kind=ElementKind.COURSE, name="Kurs wprowadzający"

@@ -29,6 +29,7 @@ from stdnum.pl import pesel
 
 from accounts.filters import ProfileFilter, RoleRequestFilter
 from accounts.models import Profile, ProfileRole, RoleRequest, RoleRequestAttachment, User
+from eks.models import Appointment, Card, Entry, PlanItem
 from qualification.filters import ApplicationFilter
 from qualification.forms.slot_lists import PublishedSlotListFilter
 from qualification.models import (
@@ -44,7 +45,7 @@ from qualification.models import (
 )
 from qualification.services.slot_lists import current_places, places_fingerprint
 from reference.filters import TrainingUnitFilter
-from reference.models import Accreditation, Field, Mode, Programme
+from reference.models import Accreditation, Field, Mode, Programme, ProgrammeElement
 from referrals.filters import ReferralFilter
 from referrals.forms_unit import UnitReferralFilter
 from referrals.models import Referral
@@ -250,6 +251,16 @@ def _filters(filterset_class):
 
 def _reason(w, e):
     return ["Brak podpisu na wniosku.", SCRIPT, ""]
+
+
+def _card(world):
+    return Card.objects.get(pk=_m(world).started.eks.pk)
+
+
+def _eks_entries(w, e):
+    """Entries as the page sends them (id:version): side M's, side P's, made-up ones."""
+    entries = Entry.objects.filter(pk__in=[_m(w).eks_entry.pk, _p(w).eks_entry.pk])
+    return [f"{x.pk}:{x.version}" for x in entries] + ["999999:1", "abc"]
 
 
 FORMS: dict[str, Form] = {
@@ -508,6 +519,64 @@ FORMS: dict[str, Form] = {
         {"places_macierz-uprawnien": lambda w, e: ["0", "3", "10", "11", "-1"]},
     ),
     "unit: activate": Form("unit_staff", lambda w, e: reverse("training:activate")),
+    # Elektroniczna Karta Specjalizacji: side M's card, its entry waiting for the kierownik.
+    "applicant: add an EKS entry": Form(
+        "applicant",
+        lambda w, e: reverse("eks:entry_add", args=[_card(w).pk]),
+        {
+            "element": lambda w, e: [_pk(x) for x in ProgrammeElement.objects.all()],
+            "date_from": lambda w, e: [_card(w).start_date.isoformat(), *_dates(w, e)],
+            "date_to": lambda w, e: [timezone.localdate().isoformat(), *_dates(w, e)],
+            "place": lambda w, e: ["Pracownia Mikrobiologii", SCRIPT, ""],
+            "count": lambda w, e: ["", "1", "999", "1000", "0"],
+        },
+        files=("certificate",),
+        steady=("element", "date_from", "date_to"),
+    ),
+    "applicant: pass EKS entries on": Form(
+        "applicant",
+        lambda w, e: reverse("eks:entries_submit", args=[_card(w).pk]),
+        {"entries": _eks_entries},
+    ),
+    "kierownik: confirm EKS entries": Form(
+        "kierownik",
+        lambda w, e: reverse("eks:entries_confirm", args=[_card(w).pk]),
+        {"entries": _eks_entries, "next": lambda w, e: ["queue", "//evil.example/"]},
+    ),
+    "kierownik: reject an EKS entry": Form(
+        "kierownik",
+        lambda w, e: reverse("eks:entry_reject", args=[_m(w).eks_entry.pk]),
+        {
+            "version": _version(lambda w, e: Entry.objects.get(pk=_m(w).eks_entry.pk)),
+            "reason": _reason,
+        },
+    ),
+    "kierownik: yearly training plan": Form(
+        "kierownik",
+        lambda w, e: reverse("eks:plan", args=[_card(w).pk]),
+        {"version": _version(lambda w, e: _card(w))},
+        more_fields=lambda w, e: {
+            f"element_{pk}": (lambda w, e: ["", "1", "4", "5", "0"])
+            for pk in ProgrammeElement.objects.values_list("pk", flat=True)
+        },
+    ),
+    "unit: appoint a kierownik": Form(
+        "unit_staff",
+        lambda w, e: reverse("eks:appoint", args=[_card(w).pk]),
+        {
+            "version": _version(lambda w, e: _card(w)),
+            "kierownik": lambda w, e: [
+                _pk(w.people["kierownik"].profiles.get(unit=_m(w).unit)),
+                _pk(w.people["kierownik_p"].profiles.get()),
+            ],
+            "since": lambda w, e: [timezone.localdate().isoformat(), *_dates(w, e)],
+        },
+    ),
+    "office: return an EKS": Form(
+        "uw_mazowieckie",
+        lambda w, e: reverse("eks:return", args=[_card(w).pk]),
+        {"version": _version(lambda w, e: _card(w)), "reason": _reason},
+    ),
 }
 
 
@@ -562,6 +631,9 @@ WATCHED = [
     Trainee,
     OfferedPlaces,
     Integration,
+    Entry,
+    Appointment,
+    PlanItem,
 ]
 COUNTED = [Event, RegisterEntry, EKS, Notification, ProfileRole, RoleRequestAttachment]
 

@@ -40,6 +40,9 @@ APPLICANT = (Role.APPLICANT,)
 UNIT_READERS = (Role.UW, Role.WOJEWODA, Role.UNIT_STAFF, Role.ADMINISTRATOR)
 EKS_READERS = (*UNIT_READERS, Role.APPLICANT)
 ATTACHMENT_READERS = (Role.UW, Role.WOJEWODA, Role.UNIT_STAFF)
+KIEROWNIK = (Role.KIEROWNIK,)
+#: Who opens an EKS of the eks app (a kierownik: their trainees' only).
+CARD_READERS = (*EKS_READERS, Role.KIEROWNIK)
 
 pytestmark = pytest.mark.django_db
 
@@ -265,6 +268,29 @@ MATRIX: dict[str, Row] = {
     "registry:entry_list_csv": Row(UNIT_READERS),
     "registry:entry_detail": Row(UNIT_READERS, kwargs={"pk": "entry"}),
     "registry:eks_detail": Row(EKS_READERS, kwargs={"pk": "eks"}),
+    # --- eks (/eks/): the card of side M's started referral; its kierownik is the actor's --
+    "eks:card_list": Row(CARD_READERS),
+    "eks:queue": Row(KIEROWNIK),
+    "eks:card_detail": Row(CARD_READERS, kwargs={"pk": "eks"}),
+    "eks:card_history": Row(CARD_READERS, kwargs={"pk": "eks"}),
+    "eks:entry_add": Row(APPLICANT, kwargs={"pk": "eks"}, methods=(GET, POST)),
+    "eks:entries_submit": Row(APPLICANT, kwargs={"pk": "eks"}, methods=(POST,)),
+    "eks:entries_confirm": Row(KIEROWNIK, kwargs={"pk": "eks"}, methods=(POST,)),
+    "eks:plan": Row(KIEROWNIK, kwargs={"pk": "eks"}, methods=(GET, POST)),
+    "eks:appoint": Row(UNIT, kwargs={"pk": "eks"}, methods=(GET, POST)),
+    # The card is open and not complete: these pages send the person back to it.
+    "eks:complete": Row(
+        KIEROWNIK, kwargs={"pk": "eks"}, methods=(GET, POST), get_ok=OK_OR_REDIRECT
+    ),
+    "eks:verify": Row(OFFICE, kwargs={"pk": "eks"}, methods=(GET, POST), get_ok=OK_OR_REDIRECT),
+    "eks:return": Row(OFFICE, kwargs={"pk": "eks"}, methods=(GET, POST), get_ok=OK_OR_REDIRECT),
+    # The entry waits for the kierownik: the diagnostician can no longer correct it.
+    "eks:entry_edit": Row(
+        APPLICANT, kwargs={"pk": "eks_entry"}, methods=(GET, POST), get_ok=OK_OR_REDIRECT
+    ),
+    "eks:entry_delete": Row(APPLICANT, kwargs={"pk": "eks_entry"}, methods=(POST,)),
+    "eks:entry_reject": Row(KIEROWNIK, kwargs={"pk": "eks_entry"}, methods=(GET, POST)),
+    "eks:certificate": Row(CARD_READERS, kwargs={"pk": "eks_entry"}),
     # --- training (/szkolenie/): the staff's own unit, no object in the URL -------------------
     "training:integration": Row(UNIT),
     "training:activate": Row(UNIT, methods=(POST,)),
@@ -339,6 +365,7 @@ ACTORS: dict[str, Actor | None] = {
     "wojewoda_mazowieckie": Actor(frozenset({Role.WOJEWODA}), "M"),
     "uw_malopolskie": Actor(frozenset({Role.UW}), "P"),
     "unit_staff": Actor(frozenset({Role.UNIT_STAFF}), "M"),
+    "kierownik": Actor(frozenset({Role.KIEROWNIK}), "M"),
     "applicant": Actor(frozenset({Role.APPLICANT}), "M"),
     "administrator": Actor(frozenset({Role.ADMINISTRATOR}), "M", sees_everything=True),
     "no_profile": Actor(frozenset(), "M"),
@@ -392,6 +419,7 @@ def objects_for(world, person: str, side: str, variant: str) -> dict:
         "unit": data_side.unit.pk,
         "entry": data_side.started.register_entries.get().pk,
         "eks": data_side.started.eks.pk,
+        "eks_entry": data_side.eks_entry.pk,
         "batch": accounts["batch"].pk,
         "role_request": accounts["role_request"].pk,
         "attachment": accounts["attachment"].pk,
@@ -436,7 +464,8 @@ def forbidden_markers(world, person: str) -> dict[str, str]:
     elif person == "unit_staff":
         # The unit sees what was sent to it, never the referral left in Wersja robocza.
         mine = {k for k in markers if k.startswith("M.") and not k.startswith("M.draft.")}
-    elif person == "applicant":
+    elif person in ("applicant", "kierownik"):
+        # The kierownik sees the card of their trainee only, not the unit's referrals.
         mine = {k for k in markers if k.startswith("M.started.")}
     for key in mine:
         markers.pop(key)

@@ -3,7 +3,9 @@
 Side "M" is mazowieckie (the demo roles' own scope), side "P" is małopolskie (another scope).
 Each side has a closed procedure with referrals in Wersja robocza, Wystawione, Specjalizacja
 rozpoczęta (EKS and a start entry) and Specjalizacja nierozpoczęta decided by the unit (with an
-attachment), a draft slot list of the next session and a training unit. Every demo role and a
+attachment), a draft slot list of the next session and a training unit. The started referral's
+EKS has a kierownik specjalizacji and an entry waiting for them (with a certificate). Every
+demo role and a
 stranger have role requests of their own (with a signed file).
 
 Strings that identify one side's people and documents are kept as ``markers``: a page shown
@@ -18,6 +20,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.institutions import Institution
@@ -32,6 +35,7 @@ from qualification.models import (
 from qualification.services.closing import close_procedure
 from referrals import services
 from referrals.models import Referral
+from tests.eks.conftest import add_elements
 from tests.factories import (
     AccreditationFactory,
     ApplicationFactory,
@@ -85,6 +89,8 @@ class Side:
     decided: Referral
     attachment: object  # of the applicant's application (started's)
     markers: dict[str, str] = field(default_factory=dict)
+    #: An entry of the started referral's EKS, passed on to its kierownik.
+    eks_entry: object = None
 
     @property
     def office_profile(self):
@@ -122,7 +128,44 @@ def _application(session, side_tag, teryt, v, fld, n, points, applicant=None):
     )
 
 
-def _build_side(tag, v, *, session, next_session, fld, programme, clerk, staff, applicant):
+def _eks_with_an_entry(tag, started, *, staff, kierownik, applicant):
+    """The started referral's card with its kierownik and an entry waiting for them."""
+    from eks import services as eks_services
+    from reference.models import ElementKind
+
+    card = started.eks
+    eks_services.appoint_kierownik(
+        card.pk,
+        version=card.version,
+        kierownik_id=kierownik.profiles.get().pk,
+        since=min(card.start_date, timezone.localdate()),
+        user=staff,
+        profile=staff.profiles.get(),
+    )
+    course = card.programme.modules.get().elements.get(kind=ElementKind.COURSE)
+    entry = eks_services.add_entry(
+        card.pk,
+        element_id=course.pk,
+        date_from=card.start_date,
+        date_to=card.start_date,
+        place=f"Pracownia macierzy {tag}",
+        certificate=SimpleUploadedFile("kurs.pdf", PDF, content_type="application/pdf"),
+        content_type="application/pdf",
+        user=applicant,
+        profile=applicant.profiles.get(),
+    )
+    eks_services.submit_entries(
+        card.pk,
+        versions={entry.pk: entry.version},
+        user=applicant,
+        profile=applicant.profiles.get(),
+    )
+    return type(entry).objects.get(pk=entry.pk)
+
+
+def _build_side(
+    tag, v, *, session, next_session, fld, programme, clerk, staff, kierownik, applicant
+):
     unit = staff.profiles.get().unit
     AccreditationFactory(unit=unit, field=fld, places=10)
     procedure = ProcedureFactory(session=session, voivodeship=v, stage=Stage.COMPETITION)
@@ -157,6 +200,9 @@ def _build_side(tag, v, *, session, next_session, fld, programme, clerk, staff, 
 
     started = send(started)
     started = services.accept(started.pk, version=started.version, user=staff, profile=unit_staff)
+    eks_entry = _eks_with_an_entry(
+        tag, started, staff=staff, kierownik=kierownik, applicant=applicant
+    )
     issued = send(issued)
     decided = send(decided)
     decided = services.unit_register_not_started(
@@ -193,6 +239,7 @@ def _build_side(tag, v, *, session, next_session, fld, programme, clerk, staff, 
         started=started,
         decided=decided,
         attachment=attachment,
+        eks_entry=eks_entry,
     )
     for name, referral in (
         ("started", started),
@@ -206,6 +253,7 @@ def _build_side(tag, v, *, session, next_session, fld, programme, clerk, staff, 
         side.markers[f"{name}.applicant"] = application.last_name
     side.markers["started.eks"] = started.eks.number
     side.markers["started.entry"] = started.register_entries.get().number
+    side.markers["started.eks_entry"] = eks_entry.place
     return side
 
 
@@ -239,7 +287,7 @@ def build_world() -> World:
         procedure_to=datetime.date(2027, 1, 15),
     )
     fld = FieldFactory(code="macierz-uprawnien", name="dziedzina macierzy uprawnień")
-    programme = ProgrammeFactory(field=fld, mode=mode())
+    programme = add_elements(ProgrammeFactory(field=fld, mode=mode()))
 
     unit_m = TrainingUnitFactory(voivodeship=mazowieckie, name="Laboratorium M macierzy")
     unit_p = TrainingUnitFactory(voivodeship=malopolskie, name="Laboratorium P macierzy")
@@ -248,12 +296,14 @@ def build_world() -> World:
         "wojewoda_mazowieckie": person_with_role(Role.WOJEWODA, voivodeship=mazowieckie),
         "uw_malopolskie": person_with_role(Role.UW, voivodeship=malopolskie),
         "unit_staff": person_with_role(Role.UNIT_STAFF, unit=unit_m),
+        "kierownik": person_with_role(Role.KIEROWNIK, unit=unit_m),
         "applicant": person_with_role(Role.APPLICANT),
         "administrator": person_with_role(Role.ADMINISTRATOR),
         "no_profile": UserFactory(),
         # Not a demo role: the owner of "another person's" account data, and side P's people.
         "stranger": UserFactory(),
         "staff_p": person_with_role(Role.UNIT_STAFF, unit=unit_p),
+        "kierownik_p": person_with_role(Role.KIEROWNIK, unit=unit_p),
         "applicant_p": person_with_role(Role.APPLICANT),
     }
     admin = people["administrator"]
@@ -269,6 +319,7 @@ def build_world() -> World:
             mazowieckie,
             clerk=people["uw_mazowieckie"],
             staff=people["unit_staff"],
+            kierownik=people["kierownik"],
             applicant=people["applicant"],
             **common,
         ),
@@ -277,6 +328,7 @@ def build_world() -> World:
             malopolskie,
             clerk=people["uw_malopolskie"],
             staff=people["staff_p"],
+            kierownik=people["kierownik_p"],
             applicant=people["applicant_p"],
             **common,
         ),
@@ -289,6 +341,7 @@ def build_world() -> World:
         "wojewoda_mazowieckie": (office_m, Role.UW),
         "uw_malopolskie": (office_p, Role.WOJEWODA),
         "unit_staff": (Institution.training_unit(unit_p), Role.UNIT_STAFF),
+        "kierownik": (Institution.training_unit(unit_p), Role.KIEROWNIK),
         "applicant": (Institution.training_unit(unit_m), Role.UNIT_STAFF),
         "administrator": (office_p, Role.UW),
         "no_profile": (office_m, Role.UW),
