@@ -1,12 +1,15 @@
 """„Do obsłużenia”: what waits for the voivodeship office (issue 5).
 
 Counts of referrals per status in the newest session, referrals waiting for a unit's decision
-for more than 14 days, the units' non-commencements awaiting „Wpisz do rejestru”, and free
-training places per field. Every figure links to the referral list filtered to match
-(parameters of :class:`referrals.filters.ReferralFilter`; an empty ``session`` means every
-session). A fixed number of queries, however many referrals there are.
+for more than 14 days, the units' non-commencements awaiting „Wpisz do rejestru”, free
+training places per field, and the units' accreditations that expire within 90 days or were
+suspended or withdrawn (the accrediting body's decisions, issue 18). Every referral figure
+links to the referral list filtered to match (parameters of
+:class:`referrals.filters.ReferralFilter`; an empty ``session`` means every session). A fixed
+number of queries, however many referrals there are.
 """
 
+import datetime
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Sum
@@ -16,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from reference.accreditations import EXPIRY_NOTICE_DAYS
 from reference.models import Accreditation
 from referrals import places
 from referrals.filters import DECISION_OVERDUE_AFTER, SESSION_PARAM, Attention, newest_session
@@ -123,6 +127,30 @@ def free_places_per_field(request) -> list[dict]:
     ]
 
 
+def accreditations_to_watch(request, today) -> dict:
+    """The voivodeship's accreditations in force that expire within 90 days (soonest first),
+    and those suspended or withdrawn in the last 90 days or from a day to come: after that
+    day no referral can be assigned to the unit in the field, those assigned keep their
+    places."""
+    accreditations = scoped(Accreditation, request).select_related("unit", "field")
+    since = today - datetime.timedelta(days=EXPIRY_NOTICE_DAYS)
+    expiring, expiring_total = _limited(
+        accreditations.expiring(today).order_by("valid_to", "unit__name", "pk")
+    )
+    stopped, stopped_total = _limited(
+        accreditations.stopped_since(since).order_by("unit__name", "field__name", "pk")
+    )
+    for accreditation in expiring:
+        accreditation.days_left = (accreditation.valid_to - today).days
+    return {
+        "expiring_accreditations": expiring,
+        "expiring_total": expiring_total,
+        "stopped_accreditations": stopped,
+        "stopped_total": stopped_total,
+        "expiry_notice_days": EXPIRY_NOTICE_DAYS,
+    }
+
+
 @role_required(Role.UW, Role.WOJEWODA)
 def dashboard(request):
     now = timezone.now()
@@ -144,6 +172,7 @@ def dashboard(request):
             "not_registered_total": not_registered_total,
             "not_registered_url": referral_list_url(attention=Attention.TO_REGISTER.value),
             "fields": free_places_per_field(request),
+            **accreditations_to_watch(request, timezone.localdate()),
         },
     )
 
