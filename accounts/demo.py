@@ -84,6 +84,13 @@ DEMO_ACCOUNTS = [
         ],
     ),
     (
+        "akredytacja@smk.local",
+        "Aleksandra",
+        "Akredytacyjna",
+        "CMKP — akredytacja: wnioski jednostek o akredytację, udzielanie i cofanie",
+        [(InstitutionKind.ACCREDITING_BODY, None, None, [Role.ACCREDITATION])],
+    ),
+    (
         "wnioskujacy@smk.local",
         "Wiktoria",
         "Wnioskująca",

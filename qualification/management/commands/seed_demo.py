@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from accreditation import demo as accreditation_demo
 from qualification.demo import procedures as qualification_demo
 from qualification.demo import referrals as referrals_demo
 from reference import demo as reference_demo
@@ -19,12 +20,14 @@ class Command(BaseCommand):
             accounts_demo.seed()
         # Outside the block above: the qualification services it calls (closing a procedure)
         # are durable transactions of their own.
+        accreditation = accreditation_demo.seed()
         qualification = qualification_demo.seed()
         referrals = referrals_demo.seed()
         if training_demo.seed():
             self.stdout.write("The demo unit's integration is active (Szkolenie w jednostce).")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(str(qualification))
+        self.stdout.write(accreditation)
         if referrals:
             self.stdout.write(f"Referrals moved through every status: {referrals}.")
         self.stdout.write(f"Demo accounts (password for all: {accounts_demo.DEMO_PASSWORD}):")
