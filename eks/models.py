@@ -147,7 +147,7 @@ class Card(ConcurrentTransitionMixin, EKS):
 
     @cached_property
     def progress(self) -> CardProgress:
-        entries = self.entries.select_related("element").order_by("date_from", "pk")
+        entries = self.entries.select_related("element", "decided_by").order_by("date_from", "pk")
         plan = dict(self.plan_items.values_list("element_id", "year"))
         return card_progress(self.modules(), entries, plan)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("do-potwierdzenia/", entries.queue, name="queue"),
     path("<int:pk>/", cards.card_detail, name="card_detail"),
     path("<int:pk>/historia/", cards.card_history, name="card_history"),
+    path("<int:pk>/pdf/", cards.card_pdf, name="card_pdf"),
     path("<int:pk>/wpisy/dodaj/", entries.entry_add, name="entry_add"),
     path("<int:pk>/przekaz/", entries.entries_submit, name="entries_submit"),
     path("<int:pk>/potwierdz/", entries.entries_confirm, name="entries_confirm"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import InstitutionKind, Profile, Role
+from eks import notifications
 from eks.models import Appointment, Card
 from eks.services.common import EKSError, bump, day_text, lock_card, log, person
 from smk.audit import register_actions
@@ -94,4 +95,5 @@ def appoint_kierownik(
     bump(card)
     action = "eks.kierownik_changed" if current is not None else "eks.kierownik_appointed"
     log(card, action, user=user, profile=profile, data=data)
+    notifications.kierownik_appointed(card)
     return appointment

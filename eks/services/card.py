@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import has_transition_perm
 
+from eks import notifications
 from eks.models import PlanItem, is_kierownik_of
 from eks.services.common import EKSError, bump, lock_card, log
 from eks.statuses import EntryStatus
@@ -134,6 +135,7 @@ def confirm_completion(card_id: int, *, version: int, user, profile):
         old_status=old_status,
         new_status=card.status,
     )
+    notifications.card_submitted(card)
     return card
 
 
@@ -167,6 +169,7 @@ def verify(card_id: int, *, version: int, user, profile):
         new_status=card.status,
         data={"register_entry": entry.number},
     )
+    notifications.card_verified(card, entry)
     return card
 
 
@@ -199,4 +202,5 @@ def return_for_correction(card_id: int, *, version: int, reason: str, user, prof
         new_status=card.status,
         data={"reason": reason},
     )
+    notifications.card_returned(card, reason)
     return card

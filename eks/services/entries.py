@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import has_transition_perm
 
+from eks import notifications
 from eks.models import Entry, is_trainee_of
 from eks.services.common import EKSError, StaleEKS, day_text, lock_card, log
 from eks.statuses import EntryStatus
@@ -326,6 +327,7 @@ def submit_entries(card_id: int, *, versions: Mapping[int, int], user, profile) 
         profile=profile,
         data={"entries": "\n".join(entry_text(e) for e in entries)},
     )
+    notifications.entries_waiting(card, entries)
     return entries
 
 
@@ -348,6 +350,7 @@ def confirm_entries(card_id: int, *, versions: Mapping[int, int], user, profile)
         profile=profile,
         data={"entries": "\n".join(entry_text(e) for e in entries)},
     )
+    notifications.entries_decided(card, entries, confirmed=True)
     return entries
 
 
@@ -377,4 +380,5 @@ def reject_entry(entry_id: int, *, version: int, reason: str, user, profile) -> 
             "reason": reason,
         },
     )
+    notifications.entries_decided(card, [entry], confirmed=False)
     return entry

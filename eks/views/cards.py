@@ -14,6 +14,7 @@ from django.views.generic import ListView
 from accounts.models import Role
 from accounts.permissions import RoleRequiredMixin, role_required
 from eks.models import Appointment, only_kierownik
+from eks.pdf import card_pdf_response
 from eks.statuses import EntryStatus
 from eks.views.common import OFFICE, READERS, card_page, cards, get_card, get_entry
 from registry.models import EKSStatus
@@ -161,3 +162,10 @@ def certificate(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@role_required(*READERS)
+def card_pdf(request, pk):
+    """ "Pobierz EKS (PDF)": the card with every confirmed element and its confirmations."""
+    return card_pdf_response(get_card(request, pk), request=request)

@@ -273,6 +273,7 @@ MATRIX: dict[str, Row] = {
     "eks:queue": Row(KIEROWNIK),
     "eks:card_detail": Row(CARD_READERS, kwargs={"pk": "eks"}),
     "eks:card_history": Row(CARD_READERS, kwargs={"pk": "eks"}),
+    "eks:card_pdf": Row(CARD_READERS, kwargs={"pk": "eks"}),
     "eks:entry_add": Row(APPLICANT, kwargs={"pk": "eks"}, methods=(GET, POST)),
     "eks:entries_submit": Row(APPLICANT, kwargs={"pk": "eks"}, methods=(POST,)),
     "eks:entries_confirm": Row(KIEROWNIK, kwargs={"pk": "eks"}, methods=(POST,)),
