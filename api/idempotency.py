@@ -9,6 +9,7 @@ the first call still runs, a retry answers 409; the same key with another reques
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 from functools import wraps
 
@@ -22,6 +23,12 @@ from rest_framework.response import Response
 from api.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
+#: What a key may be (the schema says it too): 1–128 visible ASCII characters, e.g. a UUID.
+KEY_PATTERN = r"^[!-~]{1,128}$"
+
+
+def is_idempotent(handler) -> bool:
+    return getattr(handler, "idempotent", False)
 
 
 def _refuse(code, message):
@@ -39,12 +46,13 @@ def idempotent(handler):
     def wrapper(view, request, *args, **kwargs):
         key = request.headers.get(HEADER)
         client = getattr(request, "api_client", None)
-        if not key or client is None:
+        if key is None or client is None:
             return handler(view, request, *args, **kwargs)
-        if len(key) > 128 or not key.isprintable():
+        if not re.fullmatch(KEY_PATTERN, key):
+            # An empty key too: the client meant to send one, and a retry would not be safe.
             return _refuse(
                 status.HTTP_400_BAD_REQUEST,
-                _("Nagłówek Idempotency-Key może mieć najwyżej 128 znaków drukowalnych."),
+                _("Nagłówek Idempotency-Key: od 1 do 128 widocznych znaków ASCII (np. UUID)."),
             )
         fingerprint = _fingerprint(request)
         record, created = _claim(client, key, request, fingerprint)
@@ -69,6 +77,7 @@ def idempotent(handler):
         )
         return response
 
+    wrapper.idempotent = True
     return wrapper
 
 

@@ -44,6 +44,20 @@ class StatusField(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of a refusal (4xx): ``detail``, or per-field lists of messages."""
+    """The body of a refusal (401, 403, 404, 409, 413, 415, 422, 429): ``detail``."""
 
     detail = serializers.CharField(label=gettext_lazy("opis błędu"))
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """The body of a 400: each wrong field's (or parameter's) messages under its name —
+    ``{"pesel": ["…"]}``, nested for nested fields — or ``detail`` for a request that is wrong
+    as a whole (malformed JSON, not an object, a bad ``Idempotency-Key``). The schema's
+    ``additionalProperties`` say so (``api.schema``)."""
+
+    detail = serializers.CharField(required=False, label=gettext_lazy("opis błędu"))
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        label=gettext_lazy("błędy dotyczące całego żądania"),
+    )

@@ -1,10 +1,11 @@
 """``/api/v1/``: the integration API (README "Integration API")."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from api.views import office, unit
+from api.views.base import NotFoundView
 from api.views.referrals import UnitReferralViewSet
 from api.views.token import TokenView
 from api.views.webhooks import WebhookEndpointViewSet
@@ -33,4 +34,5 @@ urlpatterns = [
         name="unit_integration_activate",
     ),
     path("", include(router.urls)),
+    re_path(r"", NotFoundView.as_view()),
 ]

@@ -1,7 +1,10 @@
 """What every API view shares: the token, the scope, the rate limit, JSON in and out
 (configured once in ``REST_FRAMEWORK``, smk/settings.py), and the scoped queryset."""
 
-from rest_framework import generics, viewsets
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, generics, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
 
 from api.etag import ETagMixin
 from smk.scoping import get_scoped_object_or_404, scoped
@@ -29,3 +32,16 @@ class ReadViewSet(ETagMixin, ScopedMixin, viewsets.ReadOnlyModelViewSet):
 
 class ReadListView(ETagMixin, ScopedMixin, generics.ListAPIView):
     pass
+
+
+class NotFoundView(APIView):
+    """Any other address under ``/api/v1/`` (``/referrals/0.5/``): a JSON 404 as the schema
+    promises, not the site's HTML page. Not in the schema; rate limited like the rest."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound(_("Nie ma takiego adresu w API."))

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.pagination import CursorPagination
 
 from api import scopes
-from api.pagination import ChangesCursor, CreatedCursor
+from api.filters import DateTimeFilter, IdFilter, StrictFilterSet
+from api.pagination import ByIdCursor, ChangesCursor, CreatedCursor
 from api.views.base import ReadListView
 from api.views.referrals import ReferralFilter, ReferralSerializer
 from qualification.models import Application
@@ -35,7 +35,7 @@ class OfficeReferralSerializer(ReferralSerializer):
 
 
 class OfficeReferralFilter(ReferralFilter):
-    session = django_filters.NumberFilter(field_name="session_id", label=gettext_lazy("id sesji"))
+    session = IdFilter(field_name="session_id", label=gettext_lazy("id sesji"))
 
     class Meta(ReferralFilter.Meta):
         fields = [*ReferralFilter.Meta.fields, "session"]
@@ -100,8 +100,8 @@ class RankingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RankingFilter(django_filters.FilterSet):
-    session = django_filters.NumberFilter(field_name="session_id", label=gettext_lazy("id sesji"))
+class RankingFilter(StrictFilterSet):
+    session = IdFilter(field_name="session_id", label=gettext_lazy("id sesji"))
     field = django_filters.CharFilter(field_name="field__code", label=gettext_lazy("kod dziedziny"))
     mode = django_filters.CharFilter(field_name="mode__code", label=gettext_lazy("kod trybu"))
     qualified = django_filters.BooleanFilter(label=gettext_lazy("zakwalifikowany"))
@@ -109,13 +109,6 @@ class RankingFilter(django_filters.FilterSet):
     class Meta:
         model = Application
         fields = ["session", "field", "mode", "qualified"]
-
-
-class ByIdCursor(CursorPagination):
-    ordering = ("id",)
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 @extend_schema_view(
@@ -168,9 +161,9 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RegisterFilter(django_filters.FilterSet):
+class RegisterFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=EntryKind.choices, label=gettext_lazy("rodzaj"))
-    since = django_filters.IsoDateTimeFilter(
+    since = DateTimeFilter(
         field_name="created_at", lookup_expr="gte", label=gettext_lazy("wpisane od (ISO 8601)")
     )
 

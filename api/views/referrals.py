@@ -18,13 +18,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import scopes
+from api.filters import DateTimeFilter, StrictFilterSet
 from api.idempotency import idempotent
 from api.pagination import ChangesCursor
 from api.permissions import ClientHasScope, IntegrationActive
-from api.serializers import ErrorSerializer, StrictSerializer
+from api.serializers import ErrorSerializer, FieldErrorsSerializer, StrictSerializer
 from api.views.base import ReadViewSet
 from referrals import services
-from referrals.models import Referral, ReferralStatus
+from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus
 from referrals.pdf import is_issued_document, referral_pdf_response
 
 
@@ -56,8 +57,15 @@ class ReferralSerializer(serializers.ModelSerializer):
         source="application.number", label=gettext_lazy("numer wniosku")
     )
     applicant = ApplicantSerializer(source="application", label=gettext_lazy("Diagnosta"))
+    # Blank until decided: said in the schema (a read-only model field would drop the blank).
+    decision = serializers.ChoiceField(
+        choices=DecisionKind.choices, allow_blank=True, label=gettext_lazy("kod decyzji")
+    )
     decision_label = serializers.CharField(
         source="get_decision_display", label=gettext_lazy("decyzja")
+    )
+    decided_by_kind = serializers.ChoiceField(
+        choices=DecidedBy.choices, allow_blank=True, label=gettext_lazy("decyzję wprowadził")
     )
     pdf_url = serializers.SerializerMethodField(label=gettext_lazy("adres PDF skierowania"))
 
@@ -99,12 +107,12 @@ class ReferralSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(f"/api/v1/referrals/{referral.pk}/pdf/")
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(StrictFilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=ReferralStatus.choices, label=gettext_lazy("status (można podać kilka)")
     )
     field = django_filters.CharFilter(field_name="field__code", label=gettext_lazy("kod dziedziny"))
-    changed_since = django_filters.IsoDateTimeFilter(
+    changed_since = DateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=gettext_lazy("zmienione od (ISO 8601, np. 2026-12-01T00:00:00+01:00)"),
@@ -141,7 +149,7 @@ class ConflictSerializer(serializers.Serializer):
 
 DECISION_RESPONSES = {
     200: ReferralSerializer,
-    400: ErrorSerializer,
+    400: FieldErrorsSerializer,
     403: OpenApiResponse(
         ErrorSerializer,
         description=gettext_lazy(

@@ -11,9 +11,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from oauth2_provider.views.mixins import OAuthLibMixin
 from rest_framework import serializers
-from rest_framework.parsers import FormParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
+
+from smk.text import has_control_characters
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -45,7 +47,8 @@ class TokenErrorSerializer(serializers.Serializer):
 class TokenView(OAuthLibMixin, APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
-    parser_classes = [FormParser]
+    # RFC 6749 asks for a urlencoded form; a multipart one is taken too, as Django takes it.
+    parser_classes = [FormParser, MultiPartParser]
 
     @extend_schema(
         summary=gettext_lazy("Token dostępu (OAuth 2.0 client credentials)"),
@@ -59,6 +62,13 @@ class TokenView(OAuthLibMixin, APIView):
         tags=["oauth"],
     )
     def post(self, request, *args, **kwargs):
+        # Parsed here first, so a body that is not a form answers 415 (or 400) rather than
+        # breaking django-oauth-toolkit, which reads the form itself.
+        data = request.data  # a QueryDict; a dict when there is no body at all
+        sent = [v for _n, values in data.lists() for v in values] if data else []
+        if any(has_control_characters(value) for value in sent if isinstance(value, str)):
+            # NUL in a client_id would reach the database lookup (PostgreSQL refuses it).
+            return _token_error("invalid_request", status=400)
         _url, headers, body, status = self.create_token_response(request._request)
         if status != 200 and body:
             body = _in_polish(body)
@@ -75,6 +85,13 @@ _DESCRIPTIONS = {
     "invalid_request": gettext_lazy("Niepełne żądanie tokenu."),
     "unauthorized_client": gettext_lazy("Ten klient nie może używać tego rodzaju uprawnienia."),
 }
+
+
+def _token_error(code, *, status):
+    body = json.dumps(
+        {"error": code, "error_description": str(_DESCRIPTIONS[code])}, ensure_ascii=False
+    )
+    return HttpResponse(body, status=status, content_type="application/json")
 
 
 def _in_polish(body):

@@ -25,7 +25,7 @@ from api.models import (
     WebhookEndpoint,
     validate_webhook_url,
 )
-from api.serializers import ErrorSerializer, StrictSerializer
+from api.serializers import ErrorSerializer, FieldErrorsSerializer, StrictSerializer
 
 #: How many of an endpoint's latest deliveries its detail shows.
 RECENT_DELIVERIES = 10
@@ -148,7 +148,7 @@ class WebhookEndpointViewSet(
             "podpisu — jedyny raz."
         ),
         request=RegistrationSerializer,
-        responses={201: RegisteredEndpointSerializer, 400: ErrorSerializer},
+        responses={201: RegisteredEndpointSerializer, 400: FieldErrorsSerializer},
     )
     @idempotent
     def create(self, request):
