@@ -23,6 +23,12 @@ class ApiConfig(AppConfig):
             ),
         )
 
+    def seed_demo(self) -> list[str]:
+        """The demo API clients (``seed_demo`` runs this last: it may not import this app)."""
+        from api import demo
+
+        return demo.seed()
+
     def ready(self):
         # History texts; the schema's security scheme; webhook deliveries of referral events.
         import api.audit

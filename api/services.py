@@ -9,11 +9,15 @@ from smk.audit import log_event
 
 
 @transaction.atomic
-def create_client(client: ApiClient, *, user=None) -> str:
+def create_client(client: ApiClient, *, user=None, client_id=None, secret=None) -> str:
     """Save the new ``client`` (name, institution and scopes set) with its OAuth application;
-    return its secret, which exists only here and in the database only hashed."""
-    secret = new_secret()
+    return its secret, which exists only here and in the database only hashed.
+
+    ``client_id`` and ``secret`` are for the demo's published client (api/demo.py) only; a
+    real client always gets generated ones."""
+    secret = secret or new_secret()
     client.application = Application.objects.create(
+        **({"client_id": client_id} if client_id else {}),
         name=client.name[:255],
         client_type=Application.CLIENT_CONFIDENTIAL,
         authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,

@@ -21,6 +21,9 @@ from accounts.demo import (
     DEMO_ADMIN_TOTP_SECRET,
     DEMO_PASSWORD,
 )
+from api.demo import DEMO_CLIENTS
+from api.models import ApiClient, ClientStatus
+from api.services import rotate_secret, set_status
 from qualification.demo import DEMO_APPLICANT_EMAIL, session_dates
 from qualification.models import (
     Application,
@@ -281,3 +284,58 @@ def test_demo_sessions_follow_the_calendar_whenever_the_demo_is_loaded(today, cl
     assert closed_spec[4] < day
     assert (open_spec[0], open_spec[1].isoformat()) == open_
     assert open_spec[1] <= day <= open_spec[2] < open_spec[3] <= open_spec[4]
+
+
+def test_the_demo_unit_system_gets_a_token_with_the_published_secret_and_lists_its_referrals(
+    demo,
+):
+    client_id, secret, *_rest = DEMO_CLIENTS[0]
+    http = Client()
+    response = http.post(
+        "/api/v1/oauth/token/",
+        {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    assert response.status_code == 200, response.content
+    assert set(response.json()["scope"].split()) == {
+        "referrals:read",
+        "referrals:decide",
+        "unit:write",
+        "webhooks:manage",
+    }
+    token = response.json()["access_token"]
+    listed = http.get(
+        "/api/v1/referrals/", {"status": "wystawione"}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert listed.status_code == 200
+    numbers = {row["number"] for row in listed.json()["results"]}
+    to_decide = Referral.objects.filter(
+        unit__profiles__user__email="jednostka@smk.local", status=ReferralStatus.ISSUED
+    )
+    assert numbers == set(to_decide.values_list("number", flat=True))
+    assert len(numbers) >= 3
+
+
+def test_the_demo_office_system_reads_only_its_voivodeship(demo):
+    client_id, secret, *_rest = DEMO_CLIENTS[1]
+    http = Client()
+    token = http.post(
+        "/api/v1/oauth/token/",
+        {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    ).json()["access_token"]
+    listed = http.get("/api/v1/office/referrals/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert listed.status_code == 200
+    assert {row["voivodeship"] for row in listed.json()["results"]} == {"mazowieckie"}
+
+
+def test_running_seed_demo_again_gives_a_demo_client_back_its_published_secret(demo):
+    client_id, secret, *_rest = DEMO_CLIENTS[0]
+    client = ApiClient.objects.get(application__client_id=client_id)
+    rotate_secret(client)
+    set_status(client, ClientStatus.SUSPENDED, reason="próba")
+    output = seed_demo()
+    assert client_id in output and secret in output
+    response = Client().post(
+        "/api/v1/oauth/token/",
+        {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    assert response.status_code == 200

@@ -1,5 +1,6 @@
 """Load realistic demo data; safe to run again (it finds what it made and adds nothing)."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -33,3 +34,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {accounts_demo.DEMO_PASSWORD}):")
         for email, _first, _last, description, _profiles in accounts_demo.DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<34} {description}")
+        # The apps above this one (the API's demo clients) seed through their AppConfig's
+        # ``seed_demo()``: this app may not import them (docs/architecture.md).
+        for config in apps.get_app_configs():
+            seed = getattr(config, "seed_demo", None)
+            if seed is not None:
+                for line in seed():
+                    self.stdout.write(line)
