@@ -5,6 +5,7 @@ import datetime
 import itertools
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
@@ -62,8 +63,9 @@ def started_card(unit, applicant, *, programme=None, start=None) -> Card:
         application__applicant=applicant,
         application__email=applicant.email,
     )
-    eks = create_eks(referral)
-    make_start_entry(referral, user=None)
+    with transaction.atomic():  # numbering needs one (the acceptance's, in real use)
+        eks = create_eks(referral)
+        make_start_entry(referral, user=None)
     return Card.objects.get(pk=eks.pk)
 
 
