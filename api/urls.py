@@ -19,7 +19,13 @@ router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 urlpatterns = [
     path("oauth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
     path("office/referrals/", office.OfficeReferralList.as_view(), name="office_referrals"),
     path("office/rankings/", office.RankingList.as_view(), name="office_rankings"),
     path("office/register/", office.RegisterList.as_view(), name="office_register"),
