@@ -29,6 +29,8 @@ from stdnum.pl import pesel
 
 from accounts.filters import ProfileFilter, RoleRequestFilter
 from accounts.models import Profile, ProfileRole, RoleRequest, RoleRequestAttachment, User
+from accreditation.filters import AccreditationFilter, RequestFilter, UnitSearchFilter
+from accreditation.models import AccreditationRequest, InternshipAccreditation
 from eks.models import Appointment, Card, Entry, PlanItem
 from qualification.filters import ApplicationFilter
 from qualification.forms.slot_lists import PublishedSlotListFilter
@@ -577,7 +579,123 @@ FORMS: dict[str, Form] = {
         lambda w, e: reverse("eks:return", args=[_card(w).pk]),
         {"version": _version(lambda w, e: _card(w)), "reason": _reason},
     ),
+    # Akredytacja: the unit's request (side M's, submitted) and the accrediting body.
+    "unit: new accreditation request": Form(
+        "unit_staff",
+        lambda w, e: reverse("accreditation:unit_request_create"),
+        {
+            "kind": lambda w, e: ["dziedzina", "staz"],
+            "field": lambda w, e: [_pk(w.field)],
+            "programme": _programmes,
+            "internship": lambda w, e: [_pk(x) for x in ProgrammeElement.objects.all()],
+            "places_requested": lambda w, e: ["1", "4", "999", "1000", "0"],
+            "manager_name": lambda w, e: ["dr Anna Kierownicza", SCRIPT],
+            "staff": _justification,
+            "training_plan": _justification,
+        },
+        steady=("kind", "field", "places_requested"),
+    ),
+    "unit: submit an accreditation request": Form(
+        "unit_staff",
+        lambda w, e: reverse("accreditation:unit_request_submit", args=[_request_pk(w)]),
+        {"version": _version(lambda w, e: _request(w))},
+    ),
+    "unit: withdraw an accreditation request": Form(
+        "unit_staff",
+        lambda w, e: reverse("accreditation:unit_request_withdraw", args=[_request_pk(w)]),
+        {"version": _version(lambda w, e: _request(w))},
+    ),
+    "body: grant accreditation": Form(
+        "accreditation",
+        lambda w, e: reverse("accreditation:grant", args=[_request_pk(w)]),
+        {
+            "version": _version(lambda w, e: _request(w)),
+            "places": lambda w, e: ["1", "2", "3", "0"],
+            "valid_from": _dates,
+            "valid_to": _dates,
+            "decision_number": lambda w, e: ["CMKP/AK/2026/1", SCRIPT, ""],
+        },
+        steady=("version", "places"),
+    ),
+    "body: refuse accreditation": Form(
+        "accreditation",
+        lambda w, e: reverse("accreditation:refuse", args=[_request_pk(w)]),
+        {"version": _version(lambda w, e: _request(w)), "reason": _reason},
+    ),
+    "body: ask to complete": Form(
+        "accreditation",
+        lambda w, e: reverse("accreditation:ask_to_complete", args=[_request_pk(w)]),
+        {
+            "version": _version(lambda w, e: _request(w)),
+            "note": _reason,
+            "deadline": lambda w, e: [*_dates(w, e), "2099-01-01"],
+        },
+    ),
+    "body: change places": Form(
+        "accreditation",
+        lambda w, e: reverse("accreditation:change_places", args=["dziedzina", _acc(w).pk]),
+        {
+            "version": _version(lambda w, e: _acc(w)),
+            "places": lambda w, e: ["0", "1", "2", "3", "20", "-1"],
+            "reason": _reason,
+        },
+        steady=("version",),
+    ),
+    "body: suspend": Form(
+        "accreditation",
+        lambda w, e: reverse("accreditation:suspend", args=["dziedzina", _acc(w).pk]),
+        {
+            "version": _version(lambda w, e: _acc(w)),
+            "from_day": lambda w, e: [*_dates(w, e), timezone.localdate().isoformat()],
+            "reason": _reason,
+        },
+    ),
+    "body: withdraw accreditation": Form(
+        "accreditation",
+        lambda w, e: reverse("accreditation:withdraw", args=["dziedzina", _acc(w).pk]),
+        {
+            "version": _version(lambda w, e: _acc(w)),
+            "from_day": lambda w, e: [*_dates(w, e), timezone.localdate().isoformat()],
+            "reason": _reason,
+        },
+    ),
+    "search: accreditation requests": Form(
+        "accreditation",
+        lambda w, e: reverse("accreditation:queue"),
+        _filters(RequestFilter),
+        method="GET",
+    ),
+    "search: accreditations": Form(
+        "accreditation",
+        lambda w, e: reverse("accreditation:accreditation_list"),
+        _filters(AccreditationFilter),
+        method="GET",
+    ),
+    "search: accredited units (public)": Form(
+        None,
+        lambda w, e: reverse("accreditation:public_list"),
+        _filters(UnitSearchFilter),
+        method="GET",
+    ),
+    "search: accredited units CSV": Form(
+        None,
+        lambda w, e: reverse("accreditation:public_list_csv"),
+        _filters(UnitSearchFilter),
+        method="GET",
+    ),
 }
+
+
+def _request_pk(world) -> int:
+    return _m(world).accreditation_objects["accreditation_request"]
+
+
+def _request(world):
+    return AccreditationRequest.objects.get(pk=_request_pk(world))
+
+
+def _acc(world):
+    return Accreditation.objects.get(pk=_m(world).accreditation_objects["accreditation"])
 
 
 def _slot_list_fields(world):
@@ -634,6 +752,8 @@ WATCHED = [
     Entry,
     Appointment,
     PlanItem,
+    AccreditationRequest,
+    InternshipAccreditation,
 ]
 COUNTED = [Event, RegisterEntry, EKS, Notification, ProfileRole, RoleRequestAttachment]
 

@@ -40,6 +40,9 @@ APPLICANT = (Role.APPLICANT,)
 UNIT_READERS = (Role.UW, Role.WOJEWODA, Role.UNIT_STAFF, Role.ADMINISTRATOR)
 EKS_READERS = (*UNIT_READERS, Role.APPLICANT)
 ATTACHMENT_READERS = (Role.UW, Role.WOJEWODA, Role.UNIT_STAFF)
+BODY = (Role.ACCREDITATION,)
+#: A request for accreditation, its files and PDF: its unit's staff and the accrediting body.
+REQUEST_READERS = (Role.UNIT_STAFF, Role.ACCREDITATION)
 KIEROWNIK = (Role.KIEROWNIK,)
 #: Who opens an EKS of the eks app (a kierownik: their trainees' only).
 CARD_READERS = (*EKS_READERS, Role.KIEROWNIK)
@@ -64,7 +67,8 @@ class Row:
     methods: tuple[str, ...] = (GET,)
     #: "profile": objects reached through the active profile's scope (the central
     #: administrator sees everything); "person": only the person's own objects (everyone
-    #: else's answer 404, the administrator's too).
+    #: else's answer 404, the administrator's too); "units": a unit's own, and every unit's
+    #: for the accrediting body (accreditation requests and accreditations).
     scope: str = "profile"
     #: What an allowed GET / POST answers (an empty POST is usually refused politely).
     get_ok: frozenset[int] = frozenset({200})
@@ -293,6 +297,81 @@ MATRIX: dict[str, Row] = {
     "eks:entry_reject": Row(KIEROWNIK, kwargs={"pk": "eks_entry"}, methods=(GET, POST)),
     "eks:certificate": Row(CARD_READERS, kwargs={"pk": "eks_entry"}),
     # --- training (/szkolenie/): the staff's own unit, no object in the URL -------------------
+    # --- accreditation (/akredytacja/): the side's unit's submitted request, its file and the
+    # unit's accreditation; the accrediting body sees every unit's ----------------------------
+    "accreditation:unit_home": Row(UNIT),
+    "accreditation:unit_request_create": Row(UNIT, methods=(GET, POST)),
+    "accreditation:unit_request_detail": Row(UNIT, kwargs={"pk": "accreditation_request"}),
+    # Submitted: no longer editable, back to the request.
+    "accreditation:unit_request_edit": Row(
+        UNIT, kwargs={"pk": "accreditation_request"}, methods=(GET, POST), get_ok=OK_OR_REDIRECT
+    ),
+    "accreditation:unit_attachment_add": Row(
+        UNIT, kwargs={"pk": "accreditation_request"}, methods=(POST,)
+    ),
+    "accreditation:unit_attachment_remove": Row(
+        UNIT, kwargs={"pk": "request_attachment"}, methods=(POST,)
+    ),
+    "accreditation:unit_request_submit": Row(
+        UNIT, kwargs={"pk": "accreditation_request"}, methods=(POST,)
+    ),
+    "accreditation:unit_request_withdraw": Row(
+        UNIT, kwargs={"pk": "accreditation_request"}, methods=(GET, POST)
+    ),
+    "accreditation:unit_accreditation_detail": Row(
+        UNIT, kwargs={"kind": "accreditation_kind", "pk": "accreditation"}
+    ),
+    "accreditation:request_pdf": Row(
+        REQUEST_READERS, kwargs={"pk": "accreditation_request"}, scope="units"
+    ),
+    "accreditation:attachment_download": Row(
+        REQUEST_READERS, kwargs={"pk": "request_attachment"}, scope="units"
+    ),
+    "accreditation:queue": Row(BODY),
+    "accreditation:request_detail": Row(
+        BODY, kwargs={"pk": "accreditation_request"}, scope="units"
+    ),
+    "accreditation:grant": Row(
+        BODY, kwargs={"pk": "accreditation_request"}, methods=(GET, POST), scope="units"
+    ),
+    "accreditation:refuse": Row(
+        BODY, kwargs={"pk": "accreditation_request"}, methods=(GET, POST), scope="units"
+    ),
+    "accreditation:ask_to_complete": Row(
+        BODY, kwargs={"pk": "accreditation_request"}, methods=(GET, POST), scope="units"
+    ),
+    "accreditation:accreditation_list": Row(BODY),
+    "accreditation:accreditation_detail": Row(
+        BODY, kwargs={"kind": "accreditation_kind", "pk": "accreditation"}, scope="units"
+    ),
+    "accreditation:change_places": Row(
+        BODY,
+        kwargs={"kind": "accreditation_kind", "pk": "accreditation"},
+        methods=(GET, POST),
+        scope="units",
+    ),
+    "accreditation:suspend": Row(
+        BODY,
+        kwargs={"kind": "accreditation_kind", "pk": "accreditation"},
+        methods=(GET, POST),
+        scope="units",
+    ),
+    # In force, not suspended: the page sends the body back to the accreditation.
+    "accreditation:resume": Row(
+        BODY,
+        kwargs={"kind": "accreditation_kind", "pk": "accreditation"},
+        methods=(GET, POST),
+        scope="units",
+        get_ok=OK_OR_REDIRECT,
+    ),
+    "accreditation:withdraw": Row(
+        BODY,
+        kwargs={"kind": "accreditation_kind", "pk": "accreditation"},
+        methods=(GET, POST),
+        scope="units",
+    ),
+    "accreditation:public_list": Row(PUBLIC),
+    "accreditation:public_list_csv": Row(PUBLIC),
     "training:integration": Row(UNIT),
     "training:activate": Row(UNIT, methods=(POST,)),
     "training:contact": Row(UNIT, methods=(GET, POST)),
@@ -359,6 +438,8 @@ class Actor:
     #: The side of the world whose data is the actor's own scope ("M" or "P").
     side: str
     sees_everything: bool = False
+    #: Sees every unit's accreditation requests and accreditations (the rows of scope "units").
+    sees_every_unit: bool = False
 
 
 ACTORS: dict[str, Actor | None] = {
@@ -369,6 +450,7 @@ ACTORS: dict[str, Actor | None] = {
     "kierownik": Actor(frozenset({Role.KIEROWNIK}), "M"),
     "applicant": Actor(frozenset({Role.APPLICANT}), "M"),
     "administrator": Actor(frozenset({Role.ADMINISTRATOR}), "M", sees_everything=True),
+    "accreditation": Actor(frozenset({Role.ACCREDITATION}), "M", sees_every_unit=True),
     "no_profile": Actor(frozenset(), "M"),
     "anonymous": None,
 }
@@ -386,7 +468,9 @@ def expected(row: Row, actor: Actor | None, variant: str, method: str) -> set:
     if row.access not in (PUBLIC, LOGIN) and not actor.roles.intersection(row.access):
         denial = 403
     elif variant == "other" and (
-        row.scope == "person" or (row.scope == "profile" and not actor.sees_everything)
+        row.scope == "person"
+        or (row.scope == "profile" and not actor.sees_everything)
+        or (row.scope == "units" and not actor.sees_every_unit)
     ):
         denial = 404
     if not accepts:
@@ -427,6 +511,7 @@ def objects_for(world, person: str, side: str, variant: str) -> dict:
         "profile": accounts["profile"].pk,
         "field": world.field.pk,
         "mode": world.mode.pk,
+        **data_side.accreditation_objects,
     }
 
 
@@ -468,6 +553,14 @@ def forbidden_markers(world, person: str) -> dict[str, str]:
     elif person in ("applicant", "kierownik"):
         # The kierownik sees the card of their trainee only, not the unit's referrals.
         mine = {k for k in markers if k.startswith("M.started.")}
+    elif person == "accreditation":
+        # Every unit's requests; of referrals, only the numbers of those holding places
+        # (the accreditation's page names them), nothing of the applicants.
+        mine = {
+            k
+            for k in markers
+            if k.endswith((".accreditation_request", ".started.referral", ".issued.referral"))
+        }
     for key in mine:
         markers.pop(key)
     for other, number in world.request_numbers.items():

@@ -274,6 +274,52 @@ def _own_accounts(user, institution, role):
     }
 
 
+def _accreditation_request(side) -> None:
+    """The side's unit asked for accreditation in another field (a submitted request with its
+    documents): ``side.accreditation_objects`` holds it, its file and the unit's
+    accreditation (its places held by the started and issued referrals) for the URLs of the
+    accreditation app; its number is a marker of the side."""
+    from accreditation.models import AttachmentKind, RequestKind
+    from accreditation.services import requests as accreditation_requests
+    from reference.models import Accreditation
+
+    profile = side.staff_profile
+    request = accreditation_requests.create_request(
+        data={
+            "kind": RequestKind.FIELD,
+            "field": FieldFactory(),
+            "places_requested": 2,
+            "manager_name": f"Kierownik macierzy {side.tag}",
+            "manager_qualifications": "Specjalista.",
+            "staff": "Kadra.",
+            "equipment": "Aparatura.",
+            "training_plan": "Plan.",
+        },
+        user=side.staff,
+        profile=profile,
+    )
+    for kind in (AttachmentKind.MANAGER_CONSENT, AttachmentKind.STAFF):
+        attachment = accreditation_requests.add_attachment(
+            request.pk,
+            kind=kind,
+            upload=SimpleUploadedFile("zgoda.pdf", PDF, content_type="application/pdf"),
+            content_type="application/pdf",
+            user=side.staff,
+            profile=profile,
+        )
+    request.refresh_from_db()
+    accreditation_requests.submit(
+        request.pk, version=request.version, user=side.staff, profile=profile
+    )
+    side.accreditation_objects = {
+        "accreditation_request": request.pk,
+        "request_attachment": attachment.pk,
+        "accreditation": Accreditation.objects.get(unit=side.unit).pk,
+        "accreditation_kind": "dziedzina",
+    }
+    side.markers["accreditation_request"] = request.number
+
+
 def build_world() -> World:
     from allauth.mfa.totp.internal.auth import TOTP
 
@@ -299,6 +345,7 @@ def build_world() -> World:
         "kierownik": person_with_role(Role.KIEROWNIK, unit=unit_m),
         "applicant": person_with_role(Role.APPLICANT),
         "administrator": person_with_role(Role.ADMINISTRATOR),
+        "accreditation": person_with_role(Role.ACCREDITATION),
         "no_profile": UserFactory(),
         # Not a demo role: the owner of "another person's" account data, and side P's people.
         "stranger": UserFactory(),
@@ -333,6 +380,8 @@ def build_world() -> World:
             **common,
         ),
     }
+    for side in sides.values():
+        _accreditation_request(side)
 
     # Everyone asks for some role, so everyone has requests, a document and a file of their own.
     office_m, office_p = Institution.office(mazowieckie), Institution.office(malopolskie)
@@ -344,6 +393,7 @@ def build_world() -> World:
         "kierownik": (Institution.training_unit(unit_p), Role.KIEROWNIK),
         "applicant": (Institution.training_unit(unit_m), Role.UNIT_STAFF),
         "administrator": (office_p, Role.UW),
+        "accreditation": (office_m, Role.UW),
         "no_profile": (office_m, Role.UW),
         "stranger": (office_p, Role.UW),
     }
