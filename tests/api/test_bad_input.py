@@ -95,3 +95,18 @@ def test_an_idempotency_key_that_is_not_1_to_128_visible_ascii_characters_answer
     assert "Idempotency-Key" in response.json()["detail"]
     referral.refresh_from_db()
     assert referral.decided_at is None
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"justification": "ok",\n  nie}', "(wiersz 2, kolumna 3)"),
+        (b'{"justification": "\xff"}', "w UTF-8"),
+        ('{"version": NaN}', "nie jest poprawnym JSON-em"),
+    ],
+)
+def test_a_body_that_is_not_json_is_refused_in_polish_naming_where(unit_api, issued, body, message):
+    referral = issued()
+    response = unit_api.post(f"{LIST}{referral.pk}/reject/", body)
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
