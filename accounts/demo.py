@@ -67,6 +67,13 @@ DEMO_ACCOUNTS = [
         [(InstitutionKind.TRAINING_UNIT, None, DEMO_UNIT_NAME, [Role.UNIT_STAFF])],
     ),
     (
+        "kierownik@smk.local",
+        "Krystyna",
+        "Kierownicza",
+        "Kierownik specjalizacji w jednostce jednostka@smk.local — wpisy do potwierdzenia",
+        [(InstitutionKind.TRAINING_UNIT, None, DEMO_UNIT_NAME, [Role.KIEROWNIK])],
+    ),
+    (
         "diagnosta@smk.local",
         "Damian",
         "Nowak",

@@ -82,6 +82,8 @@ def idempotent(handler):
 
 
 def _claim(client, key, request, fingerprint):
+    # A key older than the window is forgotten even if the sweep (prune) has not run yet.
+    IdempotencyRecord.objects.filter(client=client, key=key, created_at__lt=_cutoff()).delete()
     try:
         with transaction.atomic():
             return (
@@ -96,6 +98,10 @@ def _claim(client, key, request, fingerprint):
             )
     except IntegrityError:
         return IdempotencyRecord.objects.get(client=client, key=key), False
+
+
+def _cutoff():
+    return timezone.now() - timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
 
 
 def _replay(record, request, fingerprint):
@@ -121,7 +127,7 @@ def _replay(record, request, fingerprint):
 
 
 def prune() -> int:
-    """Forget keys older than ``API_IDEMPOTENCY_HOURS`` (a scheduled job calls it)."""
-    cutoff = timezone.now() - timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
-    deleted, _rows = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    """Forget keys older than ``API_IDEMPOTENCY_HOURS`` (``manage.py
+    prune_idempotency_keys``, from cron)."""
+    deleted, _rows = IdempotencyRecord.objects.filter(created_at__lt=_cutoff()).delete()
     return deleted
