@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from accreditation import demo as accreditation_demo
+from eks import demo as eks_demo
 from qualification.demo import procedures as qualification_demo
 from qualification.demo import referrals as referrals_demo
 from reference import demo as reference_demo
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         accreditation = accreditation_demo.seed()
         qualification = qualification_demo.seed()
         referrals = referrals_demo.seed()
+        if eks_demo.seed():
+            self.stdout.write("EKS cards of the demo unit kept by kierownik@smk.local.")
         if training_demo.seed():
             self.stdout.write("The demo unit's integration is active (Szkolenie w jednostce).")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
