@@ -173,3 +173,17 @@ def test_requests_over_the_client_s_limit_answer_429_with_retry_after(unit_api, 
     codes = [unit_api.get(LIST).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert int(unit_api.get(LIST)["Retry-After"]) > 0
+
+
+def test_the_list_costs_the_same_queries_for_3_or_30_referrals(
+    unit_api, issued, django_assert_max_num_queries
+):
+    for _ in range(3):
+        issued()
+    # Token, client, last use, the rate limit's counter (the database cache here), the page.
+    with django_assert_max_num_queries(10) as few:
+        assert len(unit_api.get(LIST).json()["results"]) == 3
+    for _ in range(27):
+        issued()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(unit_api.get(LIST).json()["results"]) == 30
