@@ -8,8 +8,10 @@ OFFICE_MENU = [
     "Postępowanie kwalifikacyjne",
     "Skierowania na specjalizację",
     "Rejestr",
+    "Elektroniczna Karta Specjalizacji",
     "Jednostki szkoleniowe",
     "Moje konto",
+    "Klienci API",
 ]
 MENUS = {
     "admin@smk.local": ["Jednostki szkoleniowe", "Wnioski o role", "Moje konto"],
@@ -18,11 +20,25 @@ MENUS = {
     "uw.malopolskie@smk.local": OFFICE_MENU,
     "jednostka@smk.local": [
         "Skierowania do jednostki",
+        "Szkolenie w jednostce",
+        "Akredytacja jednostki",
         "Rejestr",
+        "Elektroniczna Karta Specjalizacji",
         "Jednostki szkoleniowe",
         "Moje konto",
+        "Klienci API",
     ],
-    "diagnosta@smk.local": ["Moje wnioski", "Listy miejsc szkoleniowych", "Moje konto"],
+    "kierownik@smk.local": [
+        "Wpisy do potwierdzenia",
+        "Elektroniczna Karta Specjalizacji",
+        "Moje konto",
+    ],
+    "diagnosta@smk.local": [
+        "Moje wnioski",
+        "Listy miejsc szkoleniowych",
+        "Elektroniczna Karta Specjalizacji",
+        "Moje konto",
+    ],
 }
 
 
