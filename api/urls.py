@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from api.views import office, unit
 from api.views.base import NotFoundView
+from api.views.eks import UnitCardViewSet
 from api.views.referrals import UnitReferralViewSet
 from api.views.token import TokenView
 from api.views.webhooks import WebhookEndpointViewSet
@@ -15,6 +16,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("referrals", UnitReferralViewSet, basename="referral")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("eks", UnitCardViewSet, basename="eks")
 
 urlpatterns = [
     path("oauth/token/", TokenView.as_view(), name="token"),

@@ -18,15 +18,18 @@ from django.core.cache import caches
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.permissions import AllowAny
 
+from accounts.models import Role
 from api import scopes
 from api.models import WebhookEndpoint
 from api.webhooks import create_endpoint
 from tests.api.conftest import Api, make_client, token_for
+from tests.eks.conftest import started_card
+from tests.factories import person_with_role
 
 pytestmark = pytest.mark.django_db
 
 #: URL name prefix → how the test makes "own" and "another unit's" objects for ``pk``.
-OBJECT_KINDS = {"referral-": "referral", "webhook-": "webhook"}
+OBJECT_KINDS = {"referral-": "referral", "webhook-": "webhook", "eks-": "eks"}
 
 
 def api_patterns():
@@ -86,7 +89,11 @@ class World:
         self.objects = {
             "referral": (issued().pk, issued(target=other_unit).pk),
             "webhook": (self._endpoint("unit"), self._endpoint("other_unit")),
+            "eks": (self._card(unit), self._card(other_unit)),
         }
+
+    def _card(self, unit):
+        return started_card(unit, person_with_role(Role.APPLICANT)).pk
 
     def _endpoint(self, key):
         endpoint = WebhookEndpoint(client=self.clients[key][0], url="https://example.org/hook")
