@@ -49,6 +49,7 @@ def create_eks(referral) -> EKS:
     return EKS.objects.create(
         number=next_number(f"EKS/{referral.voivodeship.teryt}/{today.year}"),
         referral=referral,
+        voivodeship_id=referral.voivodeship_id,
         field_id=referral.field_id,
         mode_id=referral.mode_id,
         programme_id=referral.programme_id,

@@ -275,6 +275,7 @@ class ReferralHistories:
                     1,  # the card as the acceptance creates it
                     EKSStatus.OPEN,
                     "",
+                    voivodeship_id,
                 ),
             )
         if replacement is not None:

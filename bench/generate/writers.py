@@ -52,7 +52,7 @@ COLUMNS = {
     EKS: [
         "id", "number", "referral_id", "first_name", "last_name", "pesel", "field_id",
         "mode_id", "programme_id", "unit_id", "start_date", "planned_end", "created_at",
-        "version", "status", "return_reason",
+        "version", "status", "return_reason", "voivodeship_id",
     ],
     Event: [
         "id", "target_type_id", "target_id", "action", "user_id", "acting_as", "old_status",
