@@ -55,7 +55,7 @@ def _move_back(card, days: int) -> Card:
     return Card.objects.select_related("referral__application", "programme").get(pk=card.pk)
 
 
-def _trainee(card) -> Profile:
+def trainee_of(card) -> Profile:
     """The card's diagnostician's personal profile (an account made for the demo if none)."""
     application = card.referral.application
     user = application.applicant
@@ -211,9 +211,9 @@ def seed() -> int:
     staff = _profile(STAFF_EMAIL, Role.UNIT_STAFF)
     cards.sort(key=lambda c: c.referral.application.email != APPLICANT_EMAIL)
     first, *others = cards
-    half_filled(first, _trainee(first), kierownik, staff)
+    half_filled(first, trainee_of(first), kierownik, staff)
     if others:
-        waiting_for_verification(others[0], _trainee(others[0]), kierownik, staff)
+        waiting_for_verification(others[0], trainee_of(others[0]), kierownik, staff)
     for card in others[1:]:
         _appoint(_move_back(card, days=90), kierownik, staff)
     return len(cards)

@@ -20,7 +20,9 @@ SECRET_KEY, plain HTTP on loopback, ``CONN_MAX_AGE=60`` as docker-compose runs i
 4. closing procedures of 1,000 / 5,000 / 10,000 / 20,000 applications: seconds, and the peak
    of Python memory (tracemalloc, in a second run of each size), each in a transaction that is
    rolled back afterwards;
-5. the referral PDF: ms per document;
+5. the referral PDF: ms per document; the EKS's pages (a half-filled card as the office, the
+   unit, its kierownik and the diagnostician see it, its history, the list, the kierownik's
+   queue, its PDF) against the queries their tests pin (:mod:`~bench.run.eks`);
 6. over HTTP: gunicorn on loopback and ``wrk`` at 32 connections on the list page, with the
    session cookies of 32 logged-in clerks: requests/s and p99; then again with the list's
    cache off, for comparison.
@@ -31,7 +33,7 @@ small procedures, a short wrk run) and writes ``<date>-quick.*``.
 
 One module per part: :mod:`~bench.run.subjects` (what is opened), :mod:`~bench.run.pages`,
 :mod:`~bench.run.pdf`, :mod:`~bench.run.actions`, :mod:`~bench.run.closing`,
-:mod:`~bench.run.over_http`, :mod:`~bench.run.report` (budgets and results),
+:mod:`~bench.run.over_http`, :mod:`~bench.run.eks`, :mod:`~bench.run.report` (budgets and results),
 :mod:`~bench.run.main` (the run); :mod:`~bench.run.common` holds what they share.
 """
 

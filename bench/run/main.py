@@ -8,6 +8,7 @@ import sys
 from bench.run.actions import measure_actions
 from bench.run.closing import measure_closing
 from bench.run.common import BASE_DIR, BENCH_ENV, DEFAULT_DATABASE_URL, Settings
+from bench.run.eks import eks_budgets, measure_eks
 from bench.run.over_http import measure_http
 from bench.run.pages import measure_pages
 from bench.run.pdf import measure_pdf
@@ -85,6 +86,7 @@ def run(*, quick: bool, scale: float, log=print) -> dict:
         if pages:
             results.update(pages)
         results["pdf"] = part("pdf", lambda: measure_pdf(subjects, settings.pdf_iterations)) or {}
+    results["eks"] = part("eks", lambda: measure_eks(settings.page_iterations, log)) or {}
     results["actions"] = [
         row
         for hot in (True, False)
@@ -117,7 +119,7 @@ def run(*, quick: bool, scale: float, log=print) -> dict:
             )
             or {}
         )
-    results["budgets"] = budgets(results)
+    results["budgets"] = budgets(results) + eks_budgets(results)
     results["finished"] = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
     results["machine_after"] = machine()
     return results
