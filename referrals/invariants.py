@@ -18,7 +18,7 @@ from reference.models import Accreditation
 from referrals import places
 from referrals.models import DecidedBy, Referral, ReferralStatus
 from referrals.planned_dates import day_text
-from registry.models import EKS, EntryKind, RegisterEntry
+from registry.models import EKS, EKSStatus, EntryKind, RegisterEntry
 from smk.models import Event
 
 S = ReferralStatus
@@ -58,6 +58,32 @@ def started_have_one_eks_and_one_start_entry() -> list[str]:
     ]
     stray_eks = EKS.objects.exclude(referral__status=S.STARTED).values_list("number", flat=True)
     problems += [f"EKS {n} należy do skierowania, które nie jest rozpoczęte." for n in stray_eks]
+    return problems
+
+
+def verified_eks_have_their_completion_entry() -> list[str]:
+    """A card the office verified has the register's entry of the completed specialization,
+    and only such a card; every card keeps its referral's voivodeship (its list's scope)."""
+    completed = RegisterEntry.objects.filter(kind=EntryKind.COMPLETION)
+    verified = EKS.objects.filter(status=EKSStatus.VERIFIED)
+    problems = [
+        f"EKS {n}: zweryfikowana bez wpisu ukończenia szkolenia w rejestrze."
+        for n in verified.exclude(referral__register_entries__in=completed).values_list(
+            "number", flat=True
+        )
+    ]
+    problems += [
+        f"Wpis {n}: ukończenie szkolenia, a EKS skierowania nie jest zweryfikowana."
+        for n in completed.exclude(referral__eks__status=EKSStatus.VERIFIED).values_list(
+            "number", flat=True
+        )
+    ]
+    problems += [
+        f"EKS {n}: inne województwo niż w skierowaniu."
+        for n in EKS.objects.exclude(voivodeship_id=F("referral__voivodeship_id")).values_list(
+            "number", flat=True
+        )
+    ]
     return problems
 
 
@@ -200,6 +226,7 @@ def history_complete_and_ordered() -> list[str]:
 CHECKS = [
     ("Miejsca szkoleniowe", places_never_overbooked),
     ("EKS i wpisy rozpoczęcia", started_have_one_eks_and_one_start_entry),
+    ("EKS zweryfikowane i wpisy ukończenia", verified_eks_have_their_completion_entry),
     ("Skreślenia", strike_offs_match_final_non_commencements),
     ("Jedno nieodrzucone skierowanie na wniosek", one_live_referral_per_application),
     ("Dane wniosku w skierowaniu (sortowanie i wyszukiwanie)", copies_match_applications),
