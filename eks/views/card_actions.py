@@ -3,21 +3,18 @@ the years and confirms the end, the office verifies or returns the card."""
 
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from django_fsm import ConcurrentTransition, has_transition_perm
+from django_fsm import has_transition_perm
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from eks import services
 from eks.forms import AppointmentForm, PlanForm, ReasonForm, VersionForm
-from eks.views.common import OFFICE, back_to, get_card, put_errors, refused
-
-STALE = (services.StaleEKS, ConcurrentTransition)
+from eks.views.common import OFFICE, get_card, refused, run_form
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,24 +30,21 @@ def appoint(request, pk):
     form = AppointmentForm(
         request.POST or None, candidates=candidates, initial={"version": card.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appoint_kierownik(
-                card.pk,
-                version=form.cleaned_data["version"],
-                kierownik_id=form.cleaned_data["kierownik"].pk,
-                since=form.cleaned_data["since"],
-                user=request.user,
-                profile=request.profile,
-            )
-        except STALE:
-            return refused(request, card, services.STALE_MESSAGE)
-        except services.EKSError as error:
-            put_errors(form, error)
-        else:
-            messages.success(request, _("Kierownik specjalizacji został wyznaczony."))
-            return back_to(card)
-    return render(
+    done = run_form(
+        request,
+        form,
+        card,
+        lambda: services.appoint_kierownik(
+            card.pk,
+            version=form.cleaned_data["version"],
+            kierownik_id=form.cleaned_data["kierownik"].pk,
+            since=form.cleaned_data["since"],
+            user=request.user,
+            profile=request.profile,
+        ),
+        _("Kierownik specjalizacji został wyznaczony."),
+    )
+    return done or render(
         request,
         "eks/appoint.html",
         {
@@ -75,25 +69,21 @@ def plan(request, pk):
         progress=card.progress,
         initial={"version": card.version},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.save_plan(
-                card.pk,
-                version=form.cleaned_data["version"],
-                years=form.plan(),
-                user=request.user,
-                profile=request.profile,
-            )
-        except STALE:
-            return refused(request, card, services.STALE_MESSAGE)
-        except services.EKSError as error:
-            put_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Zapisano roczny plan szkolenia.") if changed else _("Plan bez zmian."),
-            )
-            return back_to(card)
+    done = run_form(
+        request,
+        form,
+        card,
+        lambda: services.save_plan(
+            card.pk,
+            version=form.cleaned_data["version"],
+            years=form.plan(),
+            user=request.user,
+            profile=request.profile,
+        ),
+        lambda changed: _("Zapisano roczny plan szkolenia.") if changed else _("Plan bez zmian."),
+    )
+    if done:
+        return done
     return render(request, "eks/plan.html", {"card": card, "form": form})
 
 
@@ -169,17 +159,17 @@ def decide(request, pk, decision: CardDecision):
     form_class = ReasonForm if decision.reason_label else VersionForm
     kwargs = {"label": decision.reason_label} if decision.reason_label else {}
     form = form_class(request.POST or None, initial={"version": card.version}, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            decision.service(card.pk, user=request.user, profile=request.profile, **data)
-        except STALE:
-            return refused(request, card, services.STALE_MESSAGE)
-        except services.EKSError as error:
-            put_errors(form, error)
-        else:
-            messages.success(request, str(decision.success))
-            return back_to(card)
+    done = run_form(
+        request,
+        form,
+        card,
+        lambda: decision.service(
+            card.pk, user=request.user, profile=request.profile, **form.cleaned_data
+        ),
+        decision.success,
+    )
+    if done:
+        return done
     return render(request, "eks/decision.html", {"card": card, "form": form, "decision": decision})
 
 

@@ -4,7 +4,7 @@ page with what the acting profile may do on it, and how a refused action is told
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django_fsm import has_transition_perm
+from django_fsm import ConcurrentTransition, has_transition_perm
 
 from accounts.models import VOIVODESHIP_ROLES, Role
 from eks import services
@@ -56,6 +56,28 @@ def back_to(card):
 def refused(request, card, error):
     """An action the service refused: a stale page or a rule, told as a message."""
     messages.error(request, str(error))
+    return back_to(card)
+
+
+#: A page older than what it acts on.
+STALE = (services.StaleEKS, ConcurrentTransition)
+
+
+def run_form(request, form, card, action, success):
+    """A valid posted ``form`` runs ``action()`` (the service): then ``success`` (a message, or
+    a callable making one of the action's result) and the way back to the card. A stale page
+    is told as a message; the service's other refusals go next to the form's fields. None:
+    show the form (again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action()
+    except STALE:
+        return refused(request, card, services.STALE_MESSAGE)
+    except services.EKSError as error:
+        put_errors(form, error)
+        return None
+    messages.success(request, str(success(result) if callable(success) else success))
     return back_to(card)
 
 

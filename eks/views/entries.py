@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_fsm import ConcurrentTransition, has_transition_perm
+from django_fsm import has_transition_perm
 
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -15,10 +15,8 @@ from eks import services
 from eks.forms import EntryForm, EntrySelectionForm, ReasonForm, VersionForm
 from eks.models import Entry
 from eks.statuses import EntryStatus
-from eks.views.common import back_to, cards, get_card, get_entry, put_errors, refused
+from eks.views.common import STALE, back_to, cards, get_card, get_entry, refused, run_form
 from smk.scoping import scoped
-
-STALE = (services.StaleEKS, ConcurrentTransition)
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,19 +26,17 @@ def entry_add(request, pk):
     if not card.is_open:
         return refused(request, card, _("Do karty w tym statusie nie można dodawać wpisów."))
     form = EntryForm(request.POST or None, request.FILES or None, card=card, progress=card.progress)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_entry(
-                card.pk, user=request.user, profile=request.profile, **form.service_values()
-            )
-        except services.EKSError as error:
-            put_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Wpis został dodany (status „wprowadzony”). Przekaż go do potwierdzenia."),
-            )
-            return back_to(card)
+    done = run_form(
+        request,
+        form,
+        card,
+        lambda: services.add_entry(
+            card.pk, user=request.user, profile=request.profile, **form.service_values()
+        ),
+        _("Wpis został dodany (status „wprowadzony”). Przekaż go do potwierdzenia."),
+    )
+    if done:
+        return done
     return render(request, "eks/entry_form.html", {"card": card, "form": form, "entry": None})
 
 
@@ -61,22 +57,21 @@ def entry_edit(request, pk):
     form = EntryForm(
         request.POST or None, request.FILES or None, card=card, entry=entry, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.correct_entry(
-                entry.pk,
-                version=form.cleaned_data["version"],
-                user=request.user,
-                profile=request.profile,
-                **form.service_values(),
-            )
-        except STALE:
-            return refused(request, card, services.STALE_MESSAGE)
-        except services.EKSError as error:
-            put_errors(form, error)
-        else:
-            messages.success(request, _("Wpis został poprawiony (status „wprowadzony”)."))
-            return back_to(card)
+    done = run_form(
+        request,
+        form,
+        card,
+        lambda: services.correct_entry(
+            entry.pk,
+            version=form.cleaned_data["version"],
+            user=request.user,
+            profile=request.profile,
+            **form.service_values(),
+        ),
+        _("Wpis został poprawiony (status „wprowadzony”)."),
+    )
+    if done:
+        return done
     return render(request, "eks/entry_form.html", {"card": card, "form": form, "entry": entry})
 
 
@@ -159,22 +154,21 @@ def entry_reject(request, pk):
         initial={"version": entry.version},
         label=_("Powód odrzucenia"),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reject_entry(
-                entry.pk,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-                user=request.user,
-                profile=request.profile,
-            )
-        except STALE:
-            return refused(request, card, services.STALE_MESSAGE)
-        except services.EKSError as error:
-            put_errors(form, error)
-        else:
-            messages.success(request, _("Wpis został odrzucony; Diagnosta zobaczy powód."))
-            return back_to(card)
+    done = run_form(
+        request,
+        form,
+        card,
+        lambda: services.reject_entry(
+            entry.pk,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+            profile=request.profile,
+        ),
+        _("Wpis został odrzucony; Diagnosta zobaczy powód."),
+    )
+    if done:
+        return done
     return render(request, "eks/entry_reject.html", {"card": card, "entry": entry, "form": form})
 
 
