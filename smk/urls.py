@@ -17,6 +17,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("moje-konto/", include("accounts.urls")),
     path("jednostki/", include("referrals.views.units")),
+    path("akredytacja/", include("accreditation.urls")),
     path("postepowanie/", include("qualification.urls")),
     path("skierowania/", include("referrals.urls")),
     path("rejestr/", include("registry.urls")),
