@@ -21,7 +21,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 help:
 	@echo "make demo   - install, migrate a local SQLite database, load demo data, serve on :8000"
 	@echo "make test   - run the whole test suite (PostgreSQL when DATABASE_URL is set)"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, format check, the import layers (docs/architecture.md)"
 	@echo "make soak   - soak test: gunicorn + simulated clerks on PostgreSQL (smk_soak), SOAK_MINUTES=10"
 	@echo "make bench  - benchmark on PostgreSQL (DATABASE_URL, default smk_bench): bench/results/"
 
@@ -75,6 +75,7 @@ soak-short: $(VENV)/.synced
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: $(VENV)/.synced
 	$(BIN)/ruff check --fix .

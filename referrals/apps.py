@@ -46,9 +46,8 @@ class ReferralsConfig(AppConfig):
         # notifications connects the e-mail receiver of referral_event.
         import referrals.notifications
         import referrals.services  # noqa: F401
-        from referrals import list_cache, places
+        from referrals import places
         from training import capacity
 
-        list_cache.connect()
         # The training app (a floor below) asks place accounting through this function.
         capacity.register(places.free_places)

@@ -115,16 +115,3 @@ class Notification(models.Model):
     def __str__(self):
         return f"{self.recipient}: {self.subject}"
 
-
-class DataVersion(models.Model):
-    """A counter per piece of data that cached pages are built from (``smk.versions``)."""
-
-    key = models.CharField(max_length=64, primary_key=True)
-    version = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("wersja danych")
-        verbose_name_plural = _("wersje danych")
-
-    def __str__(self):
-        return f"{self.key}: {self.version}"

@@ -214,19 +214,13 @@ CLAMD_PORT = env_int("CLAMD_PORT", 3310)
 # "default" holds small state that must not be evicted and that every process must share (login
 # rate limits, used TOTP codes): without Redis, the database (the table is made by the migration
 # smk 0005, not by hand). Its entries live 5 minutes; MAX_ENTRIES is far above what the per-address
-# limits let anyone create, so flooding cannot cull an account's counter. "pages" holds the cached
-# referral lists (referrals/list_cache.py), which may be culled at will and are versioned in the
-# database, so a copy per process is enough.
+# limits let anyone create, so flooding cannot cull an account's counter. No page is cached: the
+# referral list is fast enough built (README, "Performance").
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "smk_cache",
         "OPTIONS": {"MAX_ENTRIES": 100_000},
-    },
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": 500},  # ~50 KB a list: ~25 MB per worker at most
     },
 }
 if env_str("REDIS_URL"):
@@ -236,12 +230,8 @@ if env_str("REDIS_URL"):
             "LOCATION": env_str("REDIS_URL"),
             "KEY_PREFIX": alias,
         }
-        for alias in ("default", "pages")
+        for alias in ("default",)
     }
-
-# The office's referral list is cached under the versions of its data (referrals/list_cache.py);
-# the timeout only bounds how long a page may outlive a bump lost with a crashed process.
-REFERRAL_LIST_CACHE_SECONDS = env_int("REFERRAL_LIST_CACHE_SECONDS", 60)
 
 TASKS = {
     "default": {

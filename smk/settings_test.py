@@ -21,6 +21,3 @@ STATIC_ROOT = BASE_DIR / "var" / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SECURE_HSTS_SECONDS = 0
-# Tests run inside a transaction that never commits, so data versions are never bumped
-# (smk/versions.py); tests/referrals/test_list_cache.py turns the cache on with real commits.
-REFERRAL_LIST_CACHE_SECONDS = 0

@@ -10,9 +10,8 @@ SECRET_KEY, plain HTTP on loopback, ``CONN_MAX_AGE=60`` as docker-compose runs i
    is timed, the pages compared with each other taking turns; queries counted with
    ``CaptureQueriesContext`` on one extra request): the
    referral list as a UW clerk opens it (newest session, sorted by points), its last page,
-   with a search, and across all sessions — each built (its data version bumped before every
-   request, as after any clerk's change) and served again from its cache; the same rows
-   through the Django admin changelist of Referral as a superuser; the referral form, its
+   with a search, and across all sessions; the same rows through the Django admin
+   changelist of Referral as a superuser; the referral form, its
    history, a ranking list, the register, the application list, the unit's referral list;
 3. actions: "Przydziel", "Wyślij" and the unit's "Akceptuj" through ``referrals.services`` by
    8 threads, each with its own database connection, all on one hot unit and then on many
@@ -24,8 +23,7 @@ SECRET_KEY, plain HTTP on loopback, ``CONN_MAX_AGE=60`` as docker-compose runs i
    unit, its kierownik and the diagnostician see it, its history, the list, the kierownik's
    queue, its PDF) against the queries their tests pin (:mod:`~bench.run.eks`);
 6. over HTTP: gunicorn on loopback and ``wrk`` at 32 connections on the list page, with the
-   session cookies of 32 logged-in clerks: requests/s and p99; then again with the list's
-   cache off, for comparison.
+   session cookies of 32 logged-in clerks: requests/s and p99.
 
 Results go to ``bench/results/<date>.json`` and ``<date>.md``, with every budget of issue 7
 marked pass or fail. ``BENCH_QUICK=1`` runs everything briefly (CI-sized: fewer iterations,

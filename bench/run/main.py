@@ -107,18 +107,6 @@ def run(*, quick: bool, scale: float, log=print) -> dict:
     results["closing"] = part("closing", lambda: measure_closing(settings.closing_sizes, log)) or []
     if connection.vendor == "postgresql":
         results["http"] = part("http", lambda: measure_http(settings.wrk_seconds, log=log)) or {}
-        # For comparison: every request builds the list (its cache off).
-        results["http_built"] = (
-            part(
-                "http, the list's cache off",
-                lambda: measure_http(
-                    settings.wrk_seconds,
-                    environment={"REFERRAL_LIST_CACHE_SECONDS": "0"},
-                    log=log,
-                ),
-            )
-            or {}
-        )
     results["budgets"] = budgets(results) + eks_budgets(results)
     results["finished"] = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
     results["machine_after"] = machine()

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.run.common import BASE_DIR, BENCH_ENV, HTTP_CONNECTIONS
+from bench.run.common import BASE_DIR, BENCH_ENV, HTTP_CONNECTIONS, HTTP_LATENCY_CONNECTIONS
 
 WRK_SCRIPT = """\
 local cookies = {%s}
@@ -90,8 +90,10 @@ def measure_http(
     environment: dict | None = None,
     log=print,
 ) -> dict:
-    """gunicorn on 127.0.0.1 and wrk at 32 connections on the referral list (or ``path``);
-    ``environment`` is added to the server's."""
+    """gunicorn on 127.0.0.1 and wrk on the referral list (or ``path``): at 32 connections
+    (as many requests as the server can answer: the throughput), then at 8 (a busy moment of
+    all the offices together: the latency, ``at_low_concurrency``); ``environment`` is added
+    to the server's."""
     from django.db import connection
     from django.urls import reverse
 
@@ -145,19 +147,27 @@ def measure_http(
             raise RuntimeError(f"the list answered {status} without a table: not logged in?")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(wrk_script(cookies))
-        command = [wrk, "-t2", f"-c{HTTP_CONNECTIONS}", "--latency", "-s", script.name]
-        subprocess.run(  # noqa: S603 - warm-up: workers load code and fill their connections
-            [*command, "-d3s", base + path], capture_output=True, check=True, text=True
-        )
-        run = subprocess.run(  # noqa: S603
-            [*command, f"-d{seconds}s", "--timeout", "5s", base + path],
-            capture_output=True,
-            check=True,
-            text=True,
+
+        def wrk_at(connections: int, duration: str) -> dict:
+            command = [wrk, "-t2", f"-c{connections}", "--latency", "-s", script.name]
+            run = subprocess.run(  # noqa: S603 - our loopback server, fixed arguments
+                [*command, f"-d{duration}", "--timeout", "5s", base + path],
+                capture_output=True,
+                check=True,
+                text=True,
+            )
+            return parse_wrk(run.stdout)
+
+        wrk_at(HTTP_CONNECTIONS, "3s")  # warm-up: workers load code and fill their connections
+        result = wrk_at(HTTP_CONNECTIONS, f"{seconds}s")
+        log(f"  {result['requests_per_second']} requests/s, p99 {result.get('p99_ms')} ms")
+        low = wrk_at(HTTP_LATENCY_CONNECTIONS, f"{seconds}s")
+        result["at_low_concurrency"] = {"connections": HTTP_LATENCY_CONNECTIONS, **low}
+        log(
+            f"  at {HTTP_LATENCY_CONNECTIONS} connections: {low['requests_per_second']} "
+            f"requests/s, p99 {low.get('p99_ms')} ms"
         )
         os.unlink(script.name)
-        result = parse_wrk(run.stdout)
-        log(f"  {result['requests_per_second']} requests/s, p99 {result.get('p99_ms')} ms")
         server_log.seek(0)
         result["server_log_tail"] = server_log.read()[-2000:]
         return {

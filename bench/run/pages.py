@@ -40,53 +40,40 @@ TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)
 
 @dataclass
 class Probe:
-    """One page to time: who opens it, its URL, and what to do (untimed) before each time."""
+    """One thing to time: a page (who opens it and its URL) or a raw-SQL floor."""
 
     name: str
-    client: object
-    url: str
-    before: object = None
+    client: object = None
+    url: str = ""
+    floor: object = None
 
     def get(self):
-        if self.before is not None:
-            self.before()
+        if self.floor is not None:
+            return self.floor.fetch()
         return self.client.get(self.url)
 
 
-def data_changed(voivodeship_id):
-    """What a clerk's change does to the referral list: its data version moves on, so the
-    next opening builds the page (referrals/list_cache.py)."""
-    from referrals.list_cache import referrals_changed
-
-    # Outside a transaction the bump is made at once.
-    return lambda: referrals_changed(voivodeship_id)
-
-
 def measure_together(probes: list[Probe], iterations: int, warmup: int = 3) -> list[dict]:
-    """Time ``iterations`` GETs of each probe (only the request), taking turns, so that the
-    pages compared with each other see the same machine; then count one's queries each."""
+    """Time ``iterations`` of each probe (only the request, or only the query), taking turns,
+    so that what is compared sees the same machine; then count the pages' queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for probe in probes:
         for _ in range(warmup):
             response = probe.get()
-        if response.status_code != 200:
+        if probe.floor is None and response.status_code != 200:
             raise RuntimeError(f"GET {probe.url} answered {response.status_code}")
     times = {id(probe): [] for probe in probes}
     for _ in range(iterations):
         for probe in probes:
-            if probe.before is not None:
-                probe.before()
             started = time.perf_counter()
-            probe.client.get(probe.url)
+            probe.get()
             times[id(probe)].append(time.perf_counter() - started)
     results = []
     for probe in probes:
-        if probe.before is not None:
-            probe.before()
         with CaptureQueriesContext(connection) as captured:
-            response = probe.client.get(probe.url)
+            response = probe.get()
         statements = [q["sql"] for q in captured.captured_queries]
         results.append(
             {
@@ -95,16 +82,20 @@ def measure_together(probes: list[Probe], iterations: int, warmup: int = 3) -> l
                 **summary_ms(times[id(probe)]),
                 "queries": sum(1 for sql in statements if not TRANSACTION_CONTROL.match(sql)),
                 "statements": len(statements),
-                "bytes": len(response.content),
+                "bytes": len(response.content) if probe.floor is None else None,
             }
         )
     return results
 
 
+def ratio(ours: dict, theirs: dict, key: str) -> float:
+    return round(ours[key] / theirs[key], 2)
+
+
 def measure_pages(subjects: Subjects, iterations: int, log=print, warmup: int = 3) -> dict:
-    """Every page; the referral list built (its data version bumped before every request, as
-    after any clerk's change) and served again from its cache (referrals/list_cache.py), each
-    in turn with the admin changelist of the same rows."""
+    """Every page, taking turns with its raw-SQL floor and, for the referral list, the admin
+    changelist of the same rows. Each page's row carries its ratios: ours/admin and
+    ours/floor at p50 and p95 (the admin's own figures are in ``admin``)."""
     clients = {}
 
     def client(user):
@@ -114,39 +105,42 @@ def measure_pages(subjects: Subjects, iterations: int, log=print, warmup: int = 
 
     pages, admin = [], []
     for page in subjects.pages():
-        ours = [Probe(page["name"], client(page["user"]), page["url"])]
-        if page.get("list"):
-            changed = data_changed(subjects.voivodeship.pk)
-            ours = [
-                Probe(page["name"], client(page["user"]), page["url"], before=changed),
-                Probe(page["name"] + CACHED_SUFFIX, client(page["user"]), page["url"]),
-            ]
-        theirs = (
-            [Probe(page["name"] + " (admin)", client(subjects.admin), page["admin_url"])]
-            if page.get("admin_url")
-            else []
-        )
-        measured = measure_together(ours + theirs, iterations, warmup)
-        for result in measured[: len(ours)]:
-            pages.append(result | {"list": page.get("list", False)})
-            log(
-                f"  {result['name']}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
-                f"{result['queries']} queries"
+        probes = [Probe(page["name"], client(page["user"]), page["url"])]
+        if page.get("admin_url"):
+            probes.append(
+                Probe(page["name"] + " (admin)", client(subjects.admin), page["admin_url"])
             )
+        probes.append(Probe(page["name"] + " (floor)", floor=page["floor"]))
+        ours, *theirs, floor = measure_together(probes, iterations, warmup)
+        row = ours | {
+            "list": page.get("list", False),
+            "floor_p50_ms": floor["p50_ms"],
+            "floor_p95_ms": floor["p95_ms"],
+            "floor_ratio_p50": ratio(ours, floor, "p50_ms"),
+            "floor_ratio_p95": ratio(ours, floor, "p95_ms"),
+        }
+        log(
+            f"  {row['name']}: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, "
+            f"{row['queries']} queries; {row['floor_ratio_p50']}× the floor ({floor['p50_ms']} ms)"
+        )
         if theirs:
-            them = measured[-1]
-            for result in measured[: len(ours)]:
-                row = them | {
-                    "name": result["name"],
-                    "speedup": round(them["p50_ms"] / result["p50_ms"], 2),
+            them = theirs[0]
+            row |= {
+                "admin_ratio_p50": ratio(ours, them, "p50_ms"),
+                "admin_ratio_p95": ratio(ours, them, "p95_ms"),
+            }
+            admin.append(
+                them
+                | {
+                    "name": row["name"],
+                    "speedup": round(them["p50_ms"] / ours["p50_ms"], 2),
+                    "speedup_p95": round(them["p95_ms"] / ours["p95_ms"], 2),
                 }
-                admin.append(row)
-                log(
-                    f"    admin: p50 {them['p50_ms']} ms, {them['queries']} queries "
-                    f"({result['name']}: {row['speedup']}× faster)"
-                )
+            )
+            log(
+                f"    admin: p50 {them['p50_ms']} ms, p95 {them['p95_ms']} ms, "
+                f"{them['queries']} queries (ours/admin {row['admin_ratio_p50']} at p50, "
+                f"{row['admin_ratio_p95']} at p95)"
+            )
+        pages.append(row)
     return {"pages": pages, "admin": admin}
-
-
-#: The name of the referral list's measurements served from its cache.
-CACHED_SUFFIX = " (from the cache)"

@@ -41,12 +41,16 @@ def budgets(results: dict) -> list[dict]:
     for row in results.get("admin", []):
         if row["name"].startswith("list: all sessions"):
             continue
-        check(
-            f"{row['name']}: ≥ {ADMIN_SPEEDUP:g}× faster than the admin",
-            row["speedup"],
-            ADMIN_SPEEDUP,
-            row["speedup"] >= ADMIN_SPEEDUP,
-        )
+        for at, speedup in (("p50", row["speedup"]), ("p95", row.get("speedup_p95"))):
+            if speedup is None:
+                continue
+            check(
+                f"{row['name']}: ≥ {ADMIN_SPEEDUP:g}× faster than the admin at {at} "
+                f"(ours/admin ≤ {1 / ADMIN_SPEEDUP:.2f})",
+                speedup,
+                ADMIN_SPEEDUP,
+                speedup >= ADMIN_SPEEDUP,
+            )
     closing = {row["applications"]: row for row in results.get("closing", [])}
     if 5_000 in closing:
         check(
@@ -83,13 +87,12 @@ def budgets(results: dict) -> list[dict]:
             HTTP_RPS,
             http["requests_per_second"] >= HTTP_RPS and not http["non_2xx"],
         )
+        low = http.get("at_low_concurrency", http)
         check(
-            f"list over HTTP p99 ≤ {HTTP_P99_MS:g} ms",
-            http.get("p99_ms"),
+            f"list over HTTP p99 ≤ {HTTP_P99_MS:g} ms at {low.get('connections')} connections",
+            low.get("p99_ms"),
             HTTP_P99_MS,
-            http["requests"] > 0
-            and http.get("p99_ms") is not None
-            and http["p99_ms"] <= HTTP_P99_MS,
+            low["requests"] > 0 and low.get("p99_ms") is not None and low["p99_ms"] <= HTTP_P99_MS,
         )
     return rows  # fmt: skip
 
@@ -104,8 +107,15 @@ def markdown(results: dict) -> str:
         "Queries: SQL statements without BEGIN/COMMIT (all statements in brackets). "
         + ("" if results["scale"] == 1 else "The budgets hold at scale 1: here indicative."),
         "",
-        "| page | p50 ms | p95 ms | queries | admin p50 ms | admin queries | ours × faster |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "Each page was timed taking turns, request by request, with its raw-SQL floor (its rows "
+        "read by one hand-written query through a cursor, bench/run/floors.py) and, for the "
+        "referral list, the Django admin changelist of the same rows (25 a page): the ratios "
+        "hold where absolute times move with the machine's load. ours/admin below 0.33 is "
+        "3× faster than the admin; ours/floor is how many times the bare query the page costs.",
+        "",
+        "| page | p50 ms | p95 ms | queries | ours/floor p50 | p95 | floor p50 ms "
+        "| ours/admin p50 | p95 | admin p50 ms | admin p95 ms | admin queries |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     admin = {row["name"]: row for row in results.get("admin", [])}
     for page in results.get("pages", []):
@@ -113,14 +123,15 @@ def markdown(results: dict) -> str:
         their_queries = f"{theirs['queries']} ({theirs['statements']})" if theirs else ""
         lines.append(
             f"| {page['name']} | {page['p50_ms']} | {page['p95_ms']} | {page['queries']} "
-            f"({page['statements']}) | {theirs.get('p50_ms', '')} | "
-            f"{their_queries} | "
-            f"{theirs.get('speedup', '')} |"
+            f"({page['statements']}) | {page.get('floor_ratio_p50', '')} | "
+            f"{page.get('floor_ratio_p95', '')} | {page.get('floor_p50_ms', '')} | "
+            f"{page.get('admin_ratio_p50', '')} | {page.get('admin_ratio_p95', '')} | "
+            f"{theirs.get('p50_ms', '')} | {theirs.get('p95_ms', '')} | {their_queries} |"
         )
     if results.get("pdf"):
         pdf = results["pdf"]
         lines.append(
-            f"| referral PDF | {pdf.get('p50_ms', '')} | {pdf.get('p95_ms', '')} | | | | |"
+            f"| referral PDF | {pdf.get('p50_ms', '')} | {pdf.get('p95_ms', '')} |" + " |" * 9
         )
     lines += [
         "",
@@ -143,19 +154,18 @@ def markdown(results: dict) -> str:
             f"| {row['applications']:,} | {row['referrals']:,} | {row['seconds']} | "
             f"{row['peak_memory_mb']} |"
         )
-    http, built = results.get("http", {}), results.get("http_built", {})
+    http = results.get("http", {})
     if "requests_per_second" in http:
         what = (
             f"HTTP (gunicorn, {http['workers']} sync workers; wrk, {http['connections']} "
-            f"connections, {http['seconds']} s; the list as deployed, served from its cache "
-            "between changes)"
+            f"connections, {http['seconds']} s; every request builds the list)"
         )
         lines += ["", _http_figures(what, http)]
+        if "at_low_concurrency" in http:
+            low = http["at_low_concurrency"]
+            lines += ["", _http_figures(f"The same at {low['connections']} connections", low)]
     elif http:
         lines += ["", f"HTTP: {http}"]
-    if "requests_per_second" in built:
-        what = "HTTP with the list's cache off (every request builds the list)"
-        lines += ["", _http_figures(what, built)]
     lines += ["", "| budget | value | limit | |", "|---|---:|---:|---|"]
     for row in results.get("budgets", []):
         lines.append(

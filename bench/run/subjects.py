@@ -2,6 +2,8 @@
 
 import math
 
+from bench.run import floors
+
 
 class Subjects:
     """The users, sessions and rows the measurements open, found in the benchmark data."""
@@ -56,13 +58,17 @@ class Subjects:
             .order_by("-n", "unit_id")
             .first()
         )
-        self.unit_staff = User.objects.get(email=unit_staff_email(busiest_unit["unit_id"]))
+        self.busiest_unit_id = busiest_unit["unit_id"]
+        self.unit_staff = User.objects.get(email=unit_staff_email(self.busiest_unit_id))
 
     def pages(self) -> list[dict]:
-        """Our pages, and for the list the admin changelist with the same rows."""
+        """Our pages, each with its raw-SQL floor (bench.run.floors), and for the list the
+        admin changelist with the same rows (ReferralAdmin.list_per_page is ours, 25)."""
         from django.urls import reverse
 
-        per_page, admin_per_page = 25, 100
+        from referrals.admin import ReferralAdmin
+
+        per_page, admin_per_page = 25, ReferralAdmin.list_per_page
         last = max(1, math.ceil(self.list_rows / per_page))
         all_last = max(1, math.ceil(self.all_rows / per_page))
         ours = reverse("referrals:referral_list")
@@ -74,42 +80,65 @@ class Subjects:
             return (page - 1) * per_page // admin_per_page + 1
 
         lists = [
-            ("list: newest session, page 1", f"{ours}", f"{admin}?{in_session}"),
+            (
+                "list: newest session, page 1",
+                f"{ours}",
+                f"{admin}?{in_session}",
+                floors.list_floor(v, session_id=s),
+            ),
             (
                 f"list: newest session, last page ({last})",
                 f"{ours}?page={last}",
                 f"{admin}?{in_session}&p={admin_page(last)}",
+                floors.list_floor(v, session_id=s, page=last),
             ),
             (
                 "list: search by number",
                 f"{ours}?number={self.number_search}",
                 f"{admin}?{in_session}&q={self.number_search}",
+                floors.list_floor(v, session_id=s, number=self.number_search),
             ),
-            ("list: search by name", f"{ours}?name=Kowalsk", None),
+            (
+                "list: search by name",
+                f"{ours}?name=Kowalsk",
+                None,
+                floors.list_floor(v, session_id=s, name="Kowalsk"),
+            ),
             (
                 "list: all sessions, page 1",
                 f"{ours}?session=",
                 f"{admin}?voivodeship__id__exact={v}",
+                floors.list_floor(v),
             ),
             (
                 f"list: all sessions, last page ({all_last})",
                 f"{ours}?session=&page={all_last}",
                 f"{admin}?voivodeship__id__exact={v}&p={admin_page(all_last)}",
+                floors.list_floor(v, page=all_last),
             ),
         ]
         pages = [
-            {"name": name, "url": url, "admin_url": admin_url, "user": self.clerk, "list": True}
-            for name, url, admin_url in lists
+            {
+                "name": name,
+                "url": url,
+                "admin_url": admin_url,
+                "floor": floor,
+                "user": self.clerk,
+                "list": True,
+            }
+            for name, url, admin_url, floor in lists
         ]
         pages += [
             {
                 "name": "referral form",
                 "url": reverse("referrals:referral_form", args=[self.assigned.pk]),
+                "floor": floors.referral_form(self.assigned.pk),
                 "user": self.clerk,
             },
             {
                 "name": f"referral history ({self.long_history.version} events)",
                 "url": reverse("referrals:referral_history", args=[self.long_history.pk]),
+                "floor": floors.history(self.long_history.pk),
                 "user": self.clerk,
             },
             {
@@ -118,17 +147,25 @@ class Subjects:
                     "qualification:ranking_detail",
                     args=[self.procedure.pk, self.ranking_field, self.ranking_mode],
                 ),
+                "floor": floors.ranking(s, v, self.ranking_field, self.ranking_mode),
                 "user": self.clerk,
             },
-            {"name": "register list", "url": reverse("registry:entry_list"), "user": self.clerk},
+            {
+                "name": "register list",
+                "url": reverse("registry:entry_list"),
+                "floor": floors.register(v),
+                "user": self.clerk,
+            },
             {
                 "name": "application list",
                 "url": reverse("qualification:application_list"),
+                "floor": floors.applications(v),
                 "user": self.clerk,
             },
             {
                 "name": "unit's referral list",
                 "url": reverse("referrals:unit_referral_list"),
+                "floor": floors.unit_referrals(self.busiest_unit_id),
                 "user": self.unit_staff,
             },
         ]

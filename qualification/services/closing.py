@@ -16,7 +16,6 @@ from qualification.models import (
     SlotListStatus,
     Stage,
 )
-from referrals.list_cache import referrals_changed
 from referrals.models import (
     COPIED_FROM_APPLICATION,
     Referral,
@@ -193,7 +192,6 @@ def _create_referral_chunk(chunk, *, user, profile) -> int:
         ],
         batch_size=1000,
     )
-    referrals_changed(voivodeship_id)  # bulk_create sends no post_save
     log_events_bulk(
         Referral,
         ((r.pk, "", ReferralStatus.DRAFT, {"number": r.number}) for r in referrals),

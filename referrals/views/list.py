@@ -5,7 +5,6 @@ from html import escape
 from urllib.parse import quote
 
 from django.db import connections
-from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -17,7 +16,6 @@ from django_filters.views import FilterMixin, FilterView
 from accounts.models import VOIVODESHIP_ROLES
 from accounts.permissions import RoleRequiredMixin
 from reference.models import TrainingUnit
-from referrals import list_cache
 from referrals.filters import ReferralFilter
 from referrals.models import LIST_ORDER, Referral, ReferralStatus
 from smk.csv_export import csv_response
@@ -122,9 +120,7 @@ class ReferralSearchMixin(RoleRequiredMixin, FilterMixin):
 
 
 class ReferralListView(ReferralSearchMixin, FilterView):
-    #: The content; the page around it is ``page_template`` (referrals/list_cache.py).
-    template_name = "referrals/list/referral_list_content.html"
-    page_template = "referrals/list/referral_list.html"
+    template_name = "referrals/list/referral_list.html"
     paginate_by = 25
     context_object_name = "referrals"
     paginator_class = CountingPaginator
@@ -135,12 +131,7 @@ class ReferralListView(ReferralSearchMixin, FilterView):
         # Saved only when it changes: paging through the same list writes nothing.
         if request.session.get(LIST_URL_SESSION_KEY) != request.get_full_path():
             request.session[LIST_URL_SESSION_KEY] = request.get_full_path()
-        key = list_cache.cache_key(request)
-        content = list_cache.get(key)
-        if content is None:
-            content = super().get(request, *args, **kwargs).rendered_content
-            list_cache.store(key, content)
-        return render(request, self.page_template, {"content": mark_safe(content)})  # noqa: S308
+        return super().get(request, *args, **kwargs)
 
     def get_paginator(self, *args, **kwargs):
         return super().get_paginator(*args, fetch=page_of_rows, **kwargs)

@@ -269,6 +269,61 @@ def test_the_search_form_does_not_grow_with_the_number_of_units(
     assert 'name="unit"' in after and 'type="text"' in after
 
 
+def test_a_clerk_moved_to_another_office_sees_only_the_new_office_s_referrals(
+    client_of, uw_mazowieckie, malopolskie, newer_session
+):
+    here = referral(newer_session)
+    there = referral(newer_session, voivodeship=malopolskie)
+    client = client_of(uw_mazowieckie)
+    assert listed(client) == [here.number]
+
+    # The administrator moves the profile; no signal tells anything about an UPDATE.
+    uw_mazowieckie.profiles.update(voivodeship=malopolskie)
+
+    page = client.get(reverse(LIST_URL)).content.decode()
+    assert there.number in page
+    assert here.number not in page
+    assert here.applicant_name not in page
+
+
+def test_a_blocked_clerk_gets_no_list(client_of, uw_mazowieckie, newer_session):
+    from django.utils import timezone
+
+    own = referral(newer_session)
+    client = client_of(uw_mazowieckie)
+    assert listed(client) == [own.number]
+
+    uw_mazowieckie.profiles.update(blocked_at=timezone.now())
+
+    assert own.number not in client.get(reverse(LIST_URL)).content.decode()
+
+
+def test_what_a_clerk_just_did_and_a_renamed_unit_show_in_the_list_at_once(
+    client_of, uw_mazowieckie, mazowieckie, newer_session
+):
+    from referrals import services
+    from tests.factories import AccreditationFactory
+
+    unit = TrainingUnitFactory(voivodeship=mazowieckie, name="Laboratorium Stare")
+    accreditation = AccreditationFactory(unit=unit)
+    draft = referral(newer_session, field=accreditation.field, mode=mode())
+    client = client_of(uw_mazowieckie)
+    assert "<td>Wersja robocza</td>" in client.get(reverse(LIST_URL)).content.decode()
+
+    services.assign(
+        draft.pk,
+        version=draft.version,
+        changes=services.Changes(unit=unit, fields={"unit"}),
+        user=uw_mazowieckie,
+        profile=uw_mazowieckie.profiles.get(),
+    )
+    TrainingUnitFactory._meta.model.objects.filter(pk=unit.pk).update(name="Laboratorium Nowe")
+
+    page = client.get(reverse(LIST_URL)).content.decode()
+    assert "<td>Przydzielone</td>" in page
+    assert "Laboratorium Nowe" in page and "Laboratorium Stare" not in page
+
+
 def test_the_wojewoda_sees_the_list_too(client_of, wojewoda_mazowieckie, newer_session):
     own = referral(newer_session)
     assert listed(client_of(wojewoda_mazowieckie)) == [own.number]
