@@ -391,3 +391,26 @@ def sessions():
     (``"qualification.Session"``): ``referrals`` sits below ``qualification`` and refers to its
     models only by these lazy references (docs/architecture.md)."""
     return Referral._meta.get_field("session").related_model.objects
+
+
+class DecisionReminder(models.Model):
+    """The unit was reminded that a referral sent to it waits for its decision for more than
+    14 days (:mod:`referrals.reminders`): one row per referral and sending, so a referral is
+    reminded of once however often the reminder runs, and again only after it is sent anew."""
+
+    referral = models.ForeignKey(
+        Referral, models.CASCADE, related_name="+", verbose_name=_("skierowanie")
+    )
+    #: The sending reminded of (``Referral.sent_at`` then); a later sending is a new one.
+    sent_at = models.DateTimeField(_("wysłano do jednostki"))
+    reminded_at = models.DateTimeField(_("przypomniano"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("przypomnienie o decyzji jednostki")
+        verbose_name_plural = _("przypomnienia o decyzji jednostki")
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "sent_at"], name="one_reminder_per_sending")
+        ]
+
+    def __str__(self):
+        return f"{self.referral_id} @ {self.sent_at:%Y-%m-%d}"
