@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.urls import reverse
 
+from accounts import profiles
 from accounts.profiles import profiles_of
 
 
@@ -12,6 +13,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # personal profile with the Diagnosta role in the same transaction. Clerks and unit
         # staff get their roles through approved role requests.
         return True
+
+    def login(self, request, user):
+        super().login(request, user)
+        # Seed 003: with several active profiles the person chooses one before working.
+        profiles.note_login(request, user)
 
     def get_login_redirect_url(self, request):
         # Seed 003: someone without a profile to work in starts at "Moje konto", where

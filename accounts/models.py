@@ -163,8 +163,9 @@ class ProfileQuerySet(ScopedQuerySet):
     def with_status(self):
         """Annotate ``derived_status`` (a :class:`ProfileStatus` value) — seed 003:
         zablokowany by the administrator's action; aktywny with an approved request (an active
-        role); nieaktywowany while a request waits and none was approved; odrzucony when every
-        request was rejected."""
+        role); odrzucony when every request is zarchiwizowany; nieaktywowany otherwise (a
+        request waits, or was rejected or withdrawn and not yet archived: "Odrzucony wniosek
+        będzie widoczny … o statusie profilu Nieaktywowany")."""
         requests = RoleRequest.objects.filter(profile=OuterRef("pk"))
         return self.annotate(
             derived_status=Case(
@@ -174,10 +175,9 @@ class ProfileQuerySet(ScopedQuerySet):
                     then=Value(ProfileStatus.ACTIVE),
                 ),
                 When(
-                    Exists(requests.filter(status=RoleRequestStatus.PENDING)),
-                    then=Value(ProfileStatus.NOT_ACTIVATED),
+                    Exists(requests) & ~Exists(requests.exclude(status=RoleRequestStatus.ARCHIVED)),
+                    then=Value(ProfileStatus.REJECTED),
                 ),
-                When(Exists(requests), then=Value(ProfileStatus.REJECTED)),
                 default=Value(ProfileStatus.NOT_ACTIVATED),
             )
         )
@@ -215,6 +215,8 @@ class Profile(models.Model):
     block_reason = models.TextField(_("powód zablokowania"), blank=True)
     #: "Data ostatniej zmiany statusu" in "Pozostałe profile".
     status_changed_at = models.DateTimeField(_("ostatnia zmiana statusu"), default=timezone.now)
+    #: When the person last chose to work in it ("Pracuj w profilu"): offered first next time.
+    last_used_at = models.DateTimeField(_("ostatnio używany"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
 
     objects = ProfileQuerySet.as_manager()
@@ -366,6 +368,8 @@ class RoleRequestStatus(models.TextChoices):
     PENDING = "oczekujacy", _("oczekujący")
     APPROVED = "zatwierdzony", _("zatwierdzony")
     REJECTED = "odrzucony", _("odrzucony")
+    #: A rejected (or withdrawn) request moved out of the way (``archive_role_requests``).
+    ARCHIVED = "zarchiwizowany", _("zarchiwizowany")
 
 
 #: The reason a withdrawn request carries (seed 003).
@@ -461,6 +465,7 @@ class RoleRequest(models.Model):
         _("plik wysłany mailem lub pocztą"), default=False
     )
     created_at = models.DateTimeField(_("data złożenia"), default=timezone.now)
+    archived_at = models.DateTimeField(_("zarchiwizowano"), null=True, blank=True)
 
     objects = RoleRequestQuerySet.as_manager()
 
@@ -493,6 +498,11 @@ class RoleRequest(models.Model):
     @transition(field=status, source=RoleRequestStatus.PENDING, target=RoleRequestStatus.REJECTED)
     def reject(self):
         """The administrator rejects (with a reason) or the requester withdraws."""
+
+    @transition(field=status, source=RoleRequestStatus.REJECTED, target=RoleRequestStatus.ARCHIVED)
+    def archive(self):
+        """A rejected request, once ``ROLE_REQUEST_ARCHIVE_DAYS`` have passed since the
+        decision, leaves "Pozostałe profile"' count of live requests."""
 
 
 class AttachmentState(models.TextChoices):

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", account.my_account, name="my_account"),
     path("profil/", account.switch_profile, name="switch_profile"),
+    path("wybierz-profil/", account.choose_profile, name="choose_profile"),
     path("profile/<int:pk>/dane-kontaktowe/", account.edit_contact_data, name="edit_contact_data"),
     path("przypomnienie/", account.attachment_reminder, name="attachment_reminder"),
     # "Składam wniosek" / "Wnioskuj o inne role"

@@ -11,6 +11,7 @@ what the views, the commands and the tests use.
 from accounts.services.common import AccountsError, UnsafeFileRemoved
 from accounts.services.decisions import (
     approve_request,
+    archive_due_requests,
     block_profile,
     reject_request,
     unblock_profile,
@@ -33,6 +34,7 @@ __all__ = [
     "AccountsError",
     "UnsafeFileRemoved",
     "approve_request",
+    "archive_due_requests",
     "attach_signed_file",
     "block_profile",
     "delete_attachment",

@@ -1,18 +1,23 @@
 """The administrator's side: a role request approved or rejected, a profile blocked or
 unblocked; the requester is e-mailed."""
 
+import datetime
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.institutions import institution_label
-from accounts.models import Profile, ProfileRole, RoleRequest, User
+from accounts.models import Profile, ProfileRole, RoleRequest, RoleRequestStatus, User
 from accounts.services.common import (
     AccountsError,
     email_requester,
     lock_pending,
     lock_profile,
+    lock_request,
+    note_status_change,
     record_decision,
     status_of,
 )
@@ -24,6 +29,7 @@ register_actions(
         "role_request.rejected": gettext_lazy("Odrzucenie wniosku o rolę"),
         "profile.blocked": gettext_lazy("Zablokowanie profilu"),
         "profile.unblocked": gettext_lazy("Odblokowanie profilu"),
+        "role_request.archived": gettext_lazy("Zarchiwizowanie wniosku o rolę"),
     }
 )
 
@@ -153,3 +159,34 @@ def unblock_profile(profile_id: int, *, user: User, acting_profile) -> Profile:
         new_status=status_of(profile),
     )
     return profile
+
+
+def archive_due_requests(now: datetime.datetime | None = None) -> int:
+    """Archive every request rejected (by the administrator or withdrawn by the requester)
+    more than ``ROLE_REQUEST_ARCHIVE_DAYS`` ago; each in its own transaction. A profile whose
+    every request is then zarchiwizowany becomes odrzucony (seed 003). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.ROLE_REQUEST_ARCHIVE_DAYS)
+    due = RoleRequest.objects.filter(status=RoleRequestStatus.REJECTED, decided_at__lt=cutoff)
+    return sum(_archive(pk, now) for pk in due.order_by("pk").values_list("pk", flat=True))
+
+
+@transaction.atomic(durable=True)
+def _archive(request_id: int, now: datetime.datetime) -> bool:
+    request = lock_request(request_id)
+    if request.status != RoleRequestStatus.REJECTED:
+        return False  # decided again meanwhile (nothing does today, but never archive twice)
+    profile = lock_profile(request.profile_id)
+    old_profile_status = status_of(profile)
+    request.archive()
+    request.archived_at = now
+    request.save(update_fields=["status", "archived_at"])
+    log_event(
+        request,
+        "role_request.archived",
+        old_status=RoleRequestStatus.REJECTED,
+        new_status=RoleRequestStatus.ARCHIVED,
+        data={"number": request.number},
+    )
+    note_status_change(profile, old_profile_status)
+    return True

@@ -98,6 +98,33 @@ def switch_profile(request):
 
 
 @login_required
+def choose_profile(request):
+    """After login with several usable profiles (seed 003): "przed rozpoczęciem pracy musisz
+    wybrać spośród nich". The profile used last comes first and is chosen in advance."""
+    profiles = request.profiles
+    next_url = redirects.next_url(request, "home")
+    if len(profiles) < 2:
+        return redirect(next_url)
+    form = SwitchProfileForm(
+        request.POST if request.method == "POST" else None,
+        profiles=profiles,
+        initial={"profile": profiles[0].pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        profile = form.cleaned_data["profile"]
+        activate_profile(request, profile)
+        messages.success(
+            request, _("Pracujesz teraz w profilu: %(profile)s.") % {"profile": profile}
+        )
+        return redirect(next_url)
+    return render(
+        request,
+        "accounts/choose_profile.html",
+        {"form": form, "profiles": profiles, "next": next_url},
+    )
+
+
+@login_required
 def edit_contact_data(request, pk):
     """ "Edytuj dane kontaktowe": the phone and e-mail in one of the person's profiles."""
     profile = get_own_or_404(own_profiles(request).select_related("voivodeship", "unit"), pk=pk)

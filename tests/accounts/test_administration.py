@@ -209,7 +209,7 @@ class TestReject:
         assert request.status == RoleRequestStatus.REJECTED
         assert request.rejection_reason == "Brak podpisu kierownika"
         assert not ProfileRole.objects.filter(profile=pending_uw_request.profile).exists()
-        assert request.profile.status == ProfileStatus.REJECTED
+        assert request.profile.status == ProfileStatus.NOT_ACTIVATED
         assert profiles_of(requester) == []
         assert own_client(requester).get(reverse("units:unit_list")).status_code == 403
         (message,) = mail.outbox

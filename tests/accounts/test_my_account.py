@@ -1,5 +1,7 @@
 """ "Moje konto": profile statuses, withdrawing, contact data, the reminder after login."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -45,14 +47,47 @@ class TestProfileStatus:
         services.approve_request(uw.pk, user=mfa_administrator, acting_profile=None)
         assert status(batch.profile) == ProfileStatus.ACTIVE
 
-    def test_every_request_rejected_makes_it_odrzucony(self, mfa_administrator, pending_uw_request):
+    def test_a_rejected_request_leaves_the_profile_nieaktywowany_until_archived(
+        self, mfa_administrator, pending_uw_request
+    ):
         services.reject_request(
             pending_uw_request.pk,
             user=mfa_administrator,
             acting_profile=None,
             reason="Nieczytelny skan",
         )
+        assert status(pending_uw_request.profile) == ProfileStatus.NOT_ACTIVATED
+
+    def test_every_request_zarchiwizowany_makes_it_odrzucony(
+        self, mfa_administrator, pending_uw_request, settings
+    ):
+        services.reject_request(
+            pending_uw_request.pk,
+            user=mfa_administrator,
+            acting_profile=None,
+            reason="Nieczytelny skan",
+        )
+        days = settings.ROLE_REQUEST_ARCHIVE_DAYS
+        assert services.archive_due_requests(timezone.now() + timedelta(days=days - 1)) == 0
+        assert status(pending_uw_request.profile) == ProfileStatus.NOT_ACTIVATED
+        assert services.archive_due_requests(timezone.now() + timedelta(days=days + 1)) == 1
+        request = RoleRequest.objects.get()
+        assert request.status == RoleRequestStatus.ARCHIVED
+        assert request.get_status_display() == "zarchiwizowany"
         assert status(pending_uw_request.profile) == ProfileStatus.REJECTED
+        assert services.archive_due_requests(timezone.now() + timedelta(days=days + 2)) == 0
+
+    def test_one_live_request_keeps_a_profile_with_archived_ones_nieaktywowany(
+        self, mfa_administrator, submit, office_mazowieckie, settings
+    ):
+        batch = submit(office_mazowieckie, [Role.UW, Role.WOJEWODA])
+        wojewoda = batch.requests.get(role=Role.WOJEWODA)
+        services.reject_request(
+            wojewoda.pk, user=mfa_administrator, acting_profile=None, reason="Brak upoważnienia"
+        )
+        later = timezone.now() + timedelta(days=settings.ROLE_REQUEST_ARCHIVE_DAYS + 1)
+        assert services.archive_due_requests(later) == 1
+        assert status(batch.profile) == ProfileStatus.NOT_ACTIVATED
 
     def test_the_administrators_block_wins_over_everything(self, mfa_administrator, uw_mazowieckie):
         profile = uw_mazowieckie.profiles.get()
@@ -86,7 +121,8 @@ class TestWithdraw:
         request = RoleRequest.objects.get()
         assert request.status == RoleRequestStatus.REJECTED
         assert request.rejection_reason == str(WITHDRAWN_REASON) == "Wycofany przez wnioskującego"
-        assert request.profile.status == ProfileStatus.REJECTED
+        # Seed 003: "o statusie profilu Nieaktywowany" after a withdrawal.
+        assert request.profile.status == ProfileStatus.NOT_ACTIVATED
         others = client.get(MY_ACCOUNT).content.decode()
         assert "Wycofany przez wnioskującego" in others
 

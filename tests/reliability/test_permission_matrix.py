@@ -145,6 +145,7 @@ MATRIX: dict[str, Row] = {
     # --- accounts (/moje-konto/) -------------------------------------------------------------
     "accounts:my_account": Row(LOGIN),
     "accounts:switch_profile": Row(LOGIN, methods=(POST,)),
+    "accounts:choose_profile": Row(LOGIN, methods=(GET, POST), get_ok=OK_OR_REDIRECT),
     "accounts:edit_contact_data": Row(
         LOGIN, kwargs={"pk": "profile"}, methods=(GET, POST), scope="person"
     ),
