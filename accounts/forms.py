@@ -25,6 +25,17 @@ class SwitchProfileForm(forms.Form):
 # ---- "Wybór jednostki" -------------------------------------------------------------------
 
 
+#: "sortuj" in "Lista jednostek" (the offices and the central institutions stay first).
+INSTITUTION_SORTS = {
+    "nazwa": _("Nazwa"),
+    "nip": _("NIP"),
+    "regon": _("REGON"),
+    "ksiega": _("Numer księgi rejestrowej"),
+}
+#: "Pokaż na stronie".
+PAGE_SIZES = (10, 20, 50)
+
+
 class InstitutionSearchForm(forms.Form):
     """Seed 003: "Wybierz „Rodzaj” i wypełnij dowolne pole w wyszukiwarce"."""
 
@@ -35,7 +46,26 @@ class InstitutionSearchForm(forms.Form):
     )
     nip = forms.CharField(label=_("NIP"), required=False, max_length=13)
     regon = forms.CharField(label=_("REGON"), required=False, max_length=14)
+    register_book_number = forms.CharField(
+        label=_("Numer księgi rejestrowej"), required=False, max_length=12
+    )
     name = forms.CharField(label=_("Nazwa jednostki"), required=False, max_length=200)
+    sort = forms.ChoiceField(
+        label=_("Sortuj"), required=False, choices=list(INSTITUTION_SORTS.items())
+    )
+    per_page = forms.TypedChoiceField(
+        label=_("Pokaż na stronie"),
+        required=False,
+        coerce=int,
+        empty_value=PAGE_SIZES[0],
+        choices=[(size, size) for size in PAGE_SIZES],
+    )
+
+    def clean_register_book_number(self):
+        value = self.cleaned_data["register_book_number"].strip().replace(" ", "")
+        if value and not value.isdigit():
+            raise forms.ValidationError(_("Numer księgi rejestrowej składa się z cyfr."))
+        return value
 
     def clean_nip(self):
         value = self.cleaned_data["nip"].strip()

@@ -64,6 +64,16 @@ OFFICES = {
 CENTRAL_KEY = "cez"
 CENTRAL_NAME = "Centrum e-Zdrowia"
 CENTRAL_ADDRESS = "ul. Stanisława Dubois 5A, 00-184 Warszawa"
+#: The registry data of the two central institutions (seed 003 prints them on the request).
+CENTRAL_REGISTRY = {
+    "teryt": "1465011",
+    "county": "Warszawa",
+    "commune": "Warszawa",
+    "city": "Warszawa",
+    "postal_code": "00-184",
+    "street": "ul. Stanisława Dubois",
+    "building_number": "5A",
+}
 CENTRAL_NIP = "5251575309"
 CENTRAL_REGON = "001377706"
 
@@ -73,6 +83,15 @@ ACCREDITING_BODY_NAME = "Centrum Medyczne Kształcenia Podyplomowego"
 ACCREDITING_BODY_ADDRESS = "ul. Kleczewska 61/63, 01-826 Warszawa"
 ACCREDITING_BODY_NIP = "5250008809"
 ACCREDITING_BODY_REGON = "000288076"
+ACCREDITING_BODY_REGISTRY = {
+    "teryt": "1465011",
+    "county": "Warszawa",
+    "commune": "Warszawa",
+    "city": "Warszawa",
+    "postal_code": "01-826",
+    "street": "ul. Kleczewska",
+    "building_number": "61/63",
+}
 
 #: Where signed requests go ("Miejsce przekazania wniosku" in the PDF).
 DEFAULT_REQUESTS_EMAIL = "wnioski@smk.local"
@@ -100,6 +119,35 @@ class Institution:
     address: str
     voivodeship: Voivodeship | None = None
     unit: TrainingUnit | None = None
+    #: Registry data (seed 003's PDF: "Kod TERYT", "Powiat", "Gmina", "Miejscowość", "Kod
+    #: pocztowy", "Ulica", "Numer budynku", "Numer księgi rejestrowej" or KRS); "" unknown.
+    teryt: str = ""
+    county: str = ""
+    commune: str = ""
+    city: str = ""
+    postal_code: str = ""
+    street: str = ""
+    building_number: str = ""
+    register_book_number: str = ""
+    krs: str = ""
+
+    @property
+    def registry_rows(self) -> list[tuple[str, str]]:
+        """(label, value) in the order of the seed's print; the KRS only where there is one."""
+        rows = [
+            (_("Numer księgi rejestrowej"), self.register_book_number),
+            (_("Kod TERYT"), self.teryt),
+            (_("Województwo"), self.voivodeship_name),
+            (_("Powiat"), self.county),
+            (_("Gmina"), self.commune),
+            (_("Miejscowość"), self.city),
+            (_("Kod pocztowy"), self.postal_code),
+            (_("Ulica"), self.street),
+            (_("Numer budynku"), self.building_number),
+        ]
+        if self.krs:
+            rows.insert(1, (_("Numer KRS"), self.krs))
+        return [(str(label), value or "—") for label, value in rows]
 
     @property
     def key(self) -> str:
@@ -130,6 +178,7 @@ class Institution:
             CENTRAL_NIP,
             CENTRAL_REGON,
             CENTRAL_ADDRESS,
+            **CENTRAL_REGISTRY,
         )
 
     @classmethod
@@ -141,6 +190,7 @@ class Institution:
             ACCREDITING_BODY_NIP,
             ACCREDITING_BODY_REGON,
             ACCREDITING_BODY_ADDRESS,
+            **ACCREDITING_BODY_REGISTRY,
         )
 
     @classmethod
@@ -154,6 +204,7 @@ class Institution:
             regon,
             seat,
             voivodeship=voivodeship,
+            city=seat,
         )
 
     @classmethod
@@ -166,6 +217,15 @@ class Institution:
             unit.regon,
             unit.address,
             unit=unit,
+            teryt=unit.teryt,
+            county=unit.county,
+            commune=unit.commune,
+            city=unit.city,
+            postal_code=unit.postal_code,
+            street=unit.street,
+            building_number=unit.building_number,
+            register_book_number=unit.register_book_number,
+            krs=unit.krs,
         )
 
 
@@ -263,20 +323,44 @@ class InstitutionResults:
         return head + [Institution.training_unit(u) for u in self.units[unit_start:unit_stop]]
 
 
-def _matches(institution: Institution, *, nip: str, regon: str, name: str) -> bool:
+def _matches(
+    institution: Institution, *, nip: str, regon: str, register_book_number: str, name: str
+) -> bool:
     return (
         (not nip or institution.nip == nip)
         and (not regon or institution.regon == regon)
+        and (not register_book_number or institution.register_book_number == register_book_number)
         and (not name or name.casefold() in institution.name.casefold())
     )
 
 
-def search_institutions(*, kind: str = "", nip: str = "", regon: str = "", name: str = ""):
+#: Sort keys of the search ("sortuj"): the Institution attribute and the unit's column.
+SORTS = {
+    "nazwa": ("name", "name"),
+    "nip": ("nip", "nip"),
+    "regon": ("regon", "regon"),
+    "ksiega": ("register_book_number", "register_book_number"),
+}
+
+
+def search_institutions(
+    *,
+    kind: str = "",
+    nip: str = "",
+    regon: str = "",
+    register_book_number: str = "",
+    name: str = "",
+    sort: str = "",
+):
     """Institutions of ``kind`` (any requestable one when empty) matching every criterion
-    given: NIP and REGON exactly, a fragment of the name."""
+    given: NIP, REGON and "Numer księgi rejestrowej" exactly, a fragment of the name. Sorted
+    by ``sort`` (a key of :data:`SORTS`, the name by default): the central institutions and
+    the offices first, among themselves, then the training units."""
     nip = stdnum_nip.compact(nip) if nip else ""
     regon = regon.replace(" ", "").replace("-", "")
+    register_book_number = register_book_number.replace(" ", "")
     name = name.strip()
+    attribute, column = SORTS.get(sort) or SORTS["nazwa"]
     fixed: list[Institution] = []
     if kind in ("", InstitutionKind.CENTRAL):
         fixed.append(Institution.central())
@@ -287,7 +371,13 @@ def search_institutions(*, kind: str = "", nip: str = "", regon: str = "", name:
             (Institution.office(v) for v in Voivodeship.objects.filter(teryt__in=OFFICES)),
             key=lambda i: i.name,
         )
-    fixed = [i for i in fixed if _matches(i, nip=nip, regon=regon, name=name)]
+    fixed = [
+        i
+        for i in fixed
+        if _matches(i, nip=nip, regon=regon, register_book_number=register_book_number, name=name)
+    ]
+    if sort in SORTS and sort != "nazwa":
+        fixed.sort(key=lambda i: (getattr(i, attribute), i.name))
     units = TrainingUnit.objects.none()
     if kind in ("", InstitutionKind.TRAINING_UNIT):
         condition = Q()
@@ -295,11 +385,13 @@ def search_institutions(*, kind: str = "", nip: str = "", regon: str = "", name:
             condition &= Q(nip=nip)
         if regon:
             condition &= Q(regon=regon)
+        if register_book_number:
+            condition &= Q(register_book_number=register_book_number)
         if name:
             condition &= Q(name__icontains=name)
         units = (
             TrainingUnit.objects.filter(condition)
             .select_related("voivodeship")
-            .order_by("name", "pk")
+            .order_by(column, "name", "pk")
         )
     return InstitutionResults(fixed, units)

@@ -61,3 +61,23 @@ class FieldErrorsSerializer(serializers.Serializer):
         required=False,
         label=gettext_lazy("błędy dotyczące całego żądania"),
     )
+
+
+class UnitRegistrySerializer(serializers.Serializer):
+    """A training unit's registry data (TERYT, RPWDL or KRS), kept by the administrator in
+    the catalogue; read from the unit."""
+
+    teryt = serializers.CharField(read_only=True, label=gettext_lazy("kod TERYT"))
+    voivodeship = serializers.CharField(
+        source="voivodeship.name", read_only=True, label=gettext_lazy("województwo")
+    )
+    county = serializers.CharField(read_only=True, label=gettext_lazy("powiat"))
+    commune = serializers.CharField(read_only=True, label=gettext_lazy("gmina"))
+    city = serializers.CharField(read_only=True, label=gettext_lazy("miejscowość"))
+    postal_code = serializers.CharField(read_only=True, label=gettext_lazy("kod pocztowy"))
+    street = serializers.CharField(read_only=True, label=gettext_lazy("ulica"))
+    building_number = serializers.CharField(read_only=True, label=gettext_lazy("numer budynku"))
+    register_book_number = serializers.CharField(
+        read_only=True, label=gettext_lazy("numer księgi rejestrowej")
+    )
+    krs = serializers.CharField(read_only=True, label=gettext_lazy("numer KRS"))

@@ -87,11 +87,32 @@ class AccreditationInline(admin.TabularInline):
 
 @admin.register(TrainingUnit)
 class TrainingUnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "voivodeship", "nip", "regon"]
+    list_display = ["name", "city", "voivodeship", "nip", "regon", "register_book_number"]
     list_filter = ["voivodeship"]
-    search_fields = ["name", "city", "nip", "regon"]
+    search_fields = ["name", "city", "nip", "regon", "register_book_number", "krs", "teryt"]
     list_select_related = ["voivodeship"]
     inlines = [AccreditationInline]
+    fieldsets = [
+        (None, {"fields": ["name", "voivodeship", "email", "phone"]}),
+        (
+            _("Adres"),
+            {"fields": ["street", "building_number", "postal_code", "city"]},
+        ),
+        (
+            _("Dane rejestrowe"),
+            {
+                "fields": [
+                    "nip",
+                    "regon",
+                    "register_book_number",
+                    "krs",
+                    "teryt",
+                    "county",
+                    "commune",
+                ]
+            },
+        ),
+    ]
 
 
 class AccreditationAdmin(admin.ModelAdmin):

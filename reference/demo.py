@@ -210,6 +210,23 @@ def seed_programme_elements():
                 )
 
 
+#: Real TERYT codes of a few seats; the other demo units get codes of the right shape.
+TERYT_OF_CITY = {"Warszawa": "1465011", "Kraków": "1261011", "Poznań": "3064011"}
+
+
+def _fill_registry_data(unit: TrainingUnit, voivodeship: Voivodeship, index: int, city: str):
+    """The registry data of a demo unit (TERYT, powiat, gmina, numer księgi rejestrowej and,
+    for every other unit, a KRS), also on units made before these fields existed."""
+    if unit.teryt:
+        return
+    rng = random.Random(f"registry-{voivodeship.teryt}-{index}")
+    unit.teryt = TERYT_OF_CITY.get(city, f"{voivodeship.teryt}{61 + index:02d}011")
+    unit.county = unit.commune = city
+    unit.register_book_number = f"{rng.randint(1, 99999):012d}"
+    unit.krs = f"{rng.randint(1, 999999):010d}" if index % 2 else ""
+    unit.save(update_fields=["teryt", "county", "commune", "register_book_number", "krs"])
+
+
 def seed_units(fields):
     """About four units per voivodeship (eight in mazowieckie), each accredited in 2–5 fields.
 
@@ -227,7 +244,8 @@ def seed_units(fields):
                 unit = TrainingUnit.objects.create(
                     name=name,
                     voivodeship=voivodeship,
-                    street=f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+                    street=rng.choice(STREETS),
+                    building_number=str(rng.randint(1, 120)),
                     postal_code=f"{rng.randint(0, 99):02d}-{rng.randint(0, 999):03d}",
                     city=city,
                     nip=_valid_nip(rng),
@@ -235,6 +253,7 @@ def seed_units(fields):
                     email=f"sekretariat{voivodeship.teryt}{index}@jednostki.smk.local",
                     phone=f"+48 22 {rng.randint(100, 999)} {rng.randint(10, 99)} 00",
                 )
+            _fill_registry_data(unit, voivodeship, index, city)
             units.append(unit)
             # Separate from ``rng``, which creating the unit consumes only on the first run.
             choice_rng = random.Random(f"accreditations-{voivodeship.teryt}-{index}")

@@ -236,7 +236,9 @@ class TrainingUnit(models.Model):
     """Jednostka szkoleniowa."""
 
     name = models.CharField(_("nazwa"), max_length=255)
-    street = models.CharField(_("ulica i numer"), max_length=255)
+    #: The street ("ul. Banacha"); older rows may still carry the number here too.
+    street = models.CharField(_("ulica"), max_length=255)
+    building_number = models.CharField(_("numer budynku"), max_length=16, blank=True)
     postal_code = models.CharField(
         _("kod pocztowy"),
         max_length=6,
@@ -245,6 +247,28 @@ class TrainingUnit(models.Model):
     city = models.CharField(_("miejscowość"), max_length=128)
     voivodeship = models.ForeignKey(
         Voivodeship, models.PROTECT, related_name="units", verbose_name=_("województwo")
+    )
+    # The registry data the role request's PDF prints (seed 003), as in RPWDL / TERYT.
+    teryt = models.CharField(
+        _("kod TERYT"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^\d{7}$", _("Kod TERYT gminy ma 7 cyfr."))],
+        help_text=_("Kod TERYT gminy (7 cyfr, np. 1465011)."),
+    )
+    county = models.CharField(_("powiat"), max_length=128, blank=True)
+    commune = models.CharField(_("gmina"), max_length=128, blank=True)
+    register_book_number = models.CharField(
+        _("numer księgi rejestrowej"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12}$", _("Numer księgi rejestrowej (RPWDL) ma 12 cyfr."))],
+    )
+    krs = models.CharField(
+        _("numer KRS"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{10}$", _("Numer KRS ma 10 cyfr."))],
     )
     nip = models.CharField(_("NIP"), max_length=10, unique=True, validators=[validate_nip])
     regon = models.CharField(_("REGON"), max_length=14, unique=True, validators=[validate_regon])
@@ -272,8 +296,12 @@ class TrainingUnit(models.Model):
         super().clean_fields(exclude=exclude)
 
     @property
+    def street_address(self) -> str:
+        return f"{self.street} {self.building_number}".strip()
+
+    @property
     def address(self) -> str:
-        return f"{self.street}, {self.postal_code} {self.city}"
+        return f"{self.street_address}, {self.postal_code} {self.city}"
 
 
 class AccreditationQuerySet(AccreditationStateQuerySet):

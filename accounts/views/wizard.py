@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import (
+    PAGE_SIZES,
     ChooseInstitutionForm,
     DeclarationForm,
     InstitutionSearchForm,
@@ -99,7 +100,8 @@ def _refuse_institution(request, institution) -> str | None:
 
 @login_required
 def choose_institution(request):
-    """Step 1 "Wybór jednostki": search by type, NIP, REGON, name; "Wybierz"."""
+    """Step 1 "Wybór jednostki": search by type, NIP, REGON, "Numer księgi rejestrowej",
+    name; sorted and paged as chosen ("sortuj", "Pokaż na stronie"); "Wybierz"."""
     state = _state(request)
     if state.get("mode") == MORE:
         state = {}
@@ -112,7 +114,11 @@ def choose_institution(request):
     else:
         criteria = None
     if criteria is not None:
-        results = Paginator(search_institutions(**criteria), 10).get_page(request.GET.get("page"))
+        criteria = dict(criteria)
+        per_page = criteria.pop("per_page", None) or PAGE_SIZES[0]
+        results = Paginator(search_institutions(**criteria), per_page).get_page(
+            request.GET.get("page")
+        )
     return render(
         request,
         "accounts/wizard/choose_institution.html",

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from api.idempotency import idempotent
-from api.serializers import ErrorSerializer, StrictSerializer
+from api.serializers import ErrorSerializer, StrictSerializer, UnitRegistrySerializer
 from api.views.unit.common import (
     FORBIDDEN,
     UnitOperation,
@@ -26,6 +26,7 @@ class UnitDataSerializer(StrictSerializer):
     voivodeship = serializers.CharField(read_only=True, label=gettext_lazy("województwo"))
     nip = serializers.CharField(read_only=True, label=gettext_lazy("NIP"))
     regon = serializers.CharField(read_only=True, label=gettext_lazy("REGON"))
+    registry = UnitRegistrySerializer(read_only=True, label=gettext_lazy("dane rejestrowe"))
     contact_person = serializers.CharField(max_length=200, label=gettext_lazy("osoba do kontaktu"))
     phone = serializers.CharField(max_length=32, label=gettext_lazy("telefon"))
     email = serializers.EmailField(label=gettext_lazy("e-mail do kontaktu"))
@@ -53,6 +54,7 @@ def unit_data(unit: TrainingUnit) -> dict:
         "voivodeship": unit.voivodeship.name,
         "nip": unit.nip,
         "regon": unit.regon,
+        "registry": unit,
         "contact_person": contact.contact_person if contact else "",
         "phone": contact.phone if contact else "",
         "email": contact.email if contact else "",
