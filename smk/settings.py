@@ -335,6 +335,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 #: Where requesters send signed role requests by e-mail (printed on the request PDF).
 ROLE_REQUESTS_EMAIL = env_str("ROLE_REQUESTS_EMAIL", "")
+#: A rejected or withdrawn role request becomes "zarchiwizowany" this many days after the
+#: decision (``manage.py archive_role_requests``, daily from cron).
+ROLE_REQUEST_ARCHIVE_DAYS = env_int("ROLE_REQUEST_ARCHIVE_DAYS", 30)
 
 # Transport security: on by default, off only for a local DEBUG run over plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
