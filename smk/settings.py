@@ -223,12 +223,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
 }
+# With Redis, every app server shares it; when it is down the app keeps serving and login fails
+# closed (smk/cache.py). The short timeouts keep a request from hanging on an unreachable host.
 if env_str("REDIS_URL"):
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "smk.cache.FailSafeRedisCache",
             "LOCATION": env_str("REDIS_URL"),
             "KEY_PREFIX": alias,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
         for alias in ("default",)
     }
