@@ -1,5 +1,7 @@
 """ "Statystyka złożonych wniosków" (seed 002): approved applications per field and voivodeship
-in the current session, for anyone, without logging in.
+in the current session, for anyone, without logging in — "do końca każdego postępowania
+kwalifikacyjnego": once a voivodeship's procedure is zakończone its figures are no longer
+shown (nor counted in the totals), and the page says which procedures have ended.
 
 Like the published slot lists, the page reads applications without a profile's scope: it
 shows only counts, never a person or a number. The counts come from the database on every
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from qualification.models import Application, ApplicationStatus, Session
+from qualification.models import Application, ApplicationStatus, Procedure, Session, Stage
 from qualification.services.applicant import sessions_accepting
 from reference.models import Field, Mode, Voivodeship
 
@@ -124,9 +126,22 @@ def bar_chart(key: str, title: str, items: list[tuple[str, int]]) -> BarChart:
 # --- the page ----------------------------------------------------------------------------------
 
 
+def ended_voivodeships(session: Session) -> list[Voivodeship]:
+    """The voivodeships whose procedure of ``session`` has ended (their figures are gone)."""
+    return list(
+        Voivodeship.objects.filter(
+            procedures__session=session, procedures__stage=Stage.CLOSED
+        ).order_by("name")
+    )
+
+
 def _counts(session: Session, voivodeship: Voivodeship | None) -> dict[tuple[int, int, int], int]:
-    """(field, voivodeship, mode) → approved applications (not scoped: counts only)."""
-    applications = Application.objects.filter(session=session, status=ApplicationStatus.APPROVED)
+    """(field, voivodeship, mode) → approved applications of the procedures still running
+    (not scoped: counts only)."""
+    ended = Procedure.objects.filter(session=session, stage=Stage.CLOSED)
+    applications = Application.objects.filter(
+        session=session, status=ApplicationStatus.APPROVED
+    ).exclude(voivodeship__in=ended.values("voivodeship_id"))
     if voivodeship is not None:
         applications = applications.filter(voivodeship=voivodeship)
     rows = applications.values("field_id", "voivodeship_id", "mode_id").annotate(n=Count("pk"))
@@ -155,10 +170,19 @@ def statistics(request):
     if session is None:
         return render(request, "qualification/statistics/statistics.html", context)
 
+    ended = ended_voivodeships(session)
+    context["ended"] = ended
+    if voivodeship is not None and voivodeship in ended:
+        context["voivodeship_ended"] = True
+        return render(request, "qualification/statistics/statistics.html", context)
     counts = _counts(session, voivodeship)
     fields = list(Field.objects.order_by("name"))
     if voivodeship is None:
-        columns = [(v.name, {"voivodeship": v.pk}) for v in Voivodeship.objects.order_by("name")]
+        columns = [
+            (v.name, {"voivodeship": v.pk})
+            for v in Voivodeship.objects.order_by("name")
+            if v not in ended
+        ]
         column_title = _("Województwo")
     else:
         columns = [(m.name, {"mode": m.pk}) for m in Mode.objects.order_by("name")]

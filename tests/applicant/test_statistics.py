@@ -141,3 +141,22 @@ def test_without_any_session_the_page_says_so(client):
     response = client.get(URL)
     assert response.status_code == 200
     assert "Nie ogłoszono jeszcze żadnej sesji" in response.content.decode()
+
+
+def test_a_procedure_s_figures_disappear_when_it_ends(client, counted, session, field):
+    """Seed 002: "dostępna … do końca każdego postępowania kwalifikacyjnego"."""
+    from qualification.models import Stage
+    from tests.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(session=session, voivodeship=voivodeship("mazowieckie"))
+    assert cell(client.get(URL), field.name, "mazowieckie") == 3
+    procedure.__class__.objects.filter(pk=procedure.pk).update(stage=Stage.CLOSED)
+
+    response = client.get(URL)
+    assert "mazowieckie" not in response.context["columns"]
+    assert cell(response, field.name, "małopolskie") == 2
+    assert response.context["total"] == 2
+    assert "zakończyło się w województwie: mazowieckie" in response.content.decode()
+    one = client.get(URL, {"voivodeship": voivodeship("mazowieckie").pk})
+    assert "rows" not in one.context
+    assert "statystyka złożonych wniosków nie jest już dostępna" in one.content.decode()
