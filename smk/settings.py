@@ -205,6 +205,26 @@ STORAGES = {
     },
 }
 
+# Several app servers share the uploads on S3-compatible object storage (django-storages) when
+# S3_BUCKET is set. The bucket stays private and its objects are never linked to: every file
+# goes out through a view that checks the user's scope (smk/uploads.py). A name already taken
+# gets a suffix instead of overwriting another person's file.
+if env_str("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL"),
+            "region_name": env_str("S3_REGION"),
+            "access_key": env_str("S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
 # Uploads: PDF/JPG only, at most this size, scanned by clamd when configured.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
