@@ -3,6 +3,7 @@ the refusal of bad rows, the schema's answers."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 
 from api import scopes
 from api.etag import ETagMixin
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, FieldErrorsSerializer
 from reference.models import TrainingUnit
 from smk.scoping import get_scoped_object_or_404
 from training import services
@@ -29,9 +30,29 @@ class RowsRefusedSerializer(serializers.Serializer):
     errors = RowErrorSerializer(many=True, label=gettext_lazy("błędy w wierszach"))
 
 
+class RowsOrFieldsRefusedSerializer(serializers.Serializer):
+    """400 of an operation that takes a list of rows: the bad rows by number
+    (:class:`RowsRefusedSerializer`), or — a body without the list, an unknown field — the
+    fields' errors as every other 400 (:class:`~api.serializers.FieldErrorsSerializer`)."""
+
+
+class RowsOrFieldsRefusedScheme(OpenApiSerializerExtension):
+    target_class = RowsOrFieldsRefusedSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        return {
+            "anyOf": [
+                auto_schema.resolve_serializer(RowsRefusedSerializer, direction).ref,
+                auto_schema.resolve_serializer(FieldErrorsSerializer, direction).ref,
+            ]
+        }
+
+
 ROWS_REFUSED = OpenApiResponse(
-    RowsRefusedSerializer,
-    description=gettext_lazy("Błędy w wierszach (z numerami) — nic nie zostało zapisane."),
+    RowsOrFieldsRefusedSerializer,
+    description=gettext_lazy(
+        "Błędy w wierszach (z numerami) albo błędne pola żądania — nic nie zostało zapisane."
+    ),
 )
 FORBIDDEN = OpenApiResponse(
     ErrorSerializer,

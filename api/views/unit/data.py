@@ -45,6 +45,16 @@ class UnitDataSerializer(StrictSerializer):
     )
 
 
+class UnitDataAnswerSerializer(UnitDataSerializer):
+    """What the unit's data reads as: before the first ``zapiszDaneMus`` the contact fields
+    are empty, the e-mail too (no address yet to check the format of)."""
+
+    email = serializers.CharField(
+        label=gettext_lazy("e-mail do kontaktu"),
+        help_text=gettext_lazy("Pusty, dopóki jednostka nie podała swoich danych."),
+    )
+
+
 def unit_data(unit: TrainingUnit) -> dict:
     contact = UnitContact.objects.filter(unit=unit).first()
     return {
@@ -72,10 +82,10 @@ class UnitDataView(UnitOperation):
             "Dane z katalogu (nazwa, adres, NIP, REGON — prowadzi je administrator) i dane "
             "kontaktowe, które podała jednostka."
         ),
-        responses={200: UnitDataSerializer, 403: FORBIDDEN},
+        responses={200: UnitDataAnswerSerializer, 403: FORBIDDEN},
     )
     def get(self, request):
-        return Response(UnitDataSerializer(unit_data(self.unit())).data)
+        return Response(UnitDataAnswerSerializer(unit_data(self.unit())).data)
 
     @extend_schema(
         summary=gettext_lazy("zapiszDaneMus — dane jednostki"),
@@ -83,7 +93,7 @@ class UnitDataView(UnitOperation):
             "Dane kontaktowe jednostki i adresy e-mail do powiadomień (zastępują poprzednie)."
         ),
         request=UnitDataSerializer,
-        responses={200: UnitDataSerializer, 400: ErrorSerializer, 403: FORBIDDEN},
+        responses={200: UnitDataAnswerSerializer, 400: ErrorSerializer, 403: FORBIDDEN},
     )
     @idempotent
     def put(self, request):
@@ -95,5 +105,4 @@ class UnitDataView(UnitOperation):
             email=data["email"],
             notification_emails=data.get("notification_emails", []),
         )
-        unit = self.unit()
-        return Response(UnitDataSerializer(unit_data(unit)).data)
+        return Response(UnitDataAnswerSerializer(unit_data(self.unit())).data)

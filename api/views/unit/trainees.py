@@ -3,10 +3,10 @@
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from api.idempotency import idempotent
+from api.pagination import StrictCursor
 from api.serializers import ErrorSerializer, StrictSerializer
 from api.views.unit.common import (
     FORBIDDEN,
@@ -69,11 +69,12 @@ class TraineeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TraineeCursor(CursorPagination):
+class TraineeCursor(StrictCursor):
+    """A page may hold more rows than the other lists': a load is read back in a few pages."""
+
     ordering = ("id",)
-    page_size = 100
-    page_size_query_param = "page_size"
     max_page_size = 1000
+    page_size_query_description = gettext_lazy("Liczba wyników na stronie (najwyżej 1000).")
 
 
 class TraineesView(UnitOperation, generics.ListAPIView):
