@@ -37,13 +37,15 @@ def test_the_unit_sees_only_the_referrals_sent_to_it(unit_api, issued, other_uni
     assert row["pdf_url"].endswith(detail(own, "pdf/"))
 
 
-def test_the_list_filters_by_status_and_what_changed_since(unit_api, issued):
+def test_the_list_filters_by_status_field_and_what_changed_since(unit_api, issued):
     waiting = issued()
     decided = issued()
     Referral.objects.filter(pk=decided.pk).update(status=ReferralStatus.STARTED)
 
     by_status = unit_api.get(LIST, {"status": ReferralStatus.ISSUED}).json()["results"]
     assert [r["number"] for r in by_status] == [waiting.number]
+    by_field = unit_api.get(LIST, {"field": decided.field.code}).json()["results"]
+    assert [r["number"] for r in by_field] == [decided.number]
 
     since = unit_api.get(detail(decided)).json()["updated_at"]
     changed = unit_api.get(LIST, {"changed_since": since}).json()["results"]
