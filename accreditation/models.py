@@ -9,8 +9,6 @@ the body later decides about a granted accreditation (places, suspension, withdr
 state machine of :mod:`reference.accreditations`, shared by both kinds.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -26,7 +24,9 @@ from reference.accreditations import (
     by_accrediting_body,
 )
 from reference.models import Accreditation, ElementKind, ProgrammeElement
+from smk.models import StoredDocument
 from smk.scoping import ScopedQuerySet
+from smk.uploads import document_path
 
 
 class RequestKind(models.TextChoices):
@@ -297,10 +297,7 @@ class AccreditationRequest(ConcurrentTransitionMixin, models.Model):
 
 
 def attachment_path(instance, filename):
-    # Never the uploaded name on disk (it is kept as display text only); the ending follows
-    # the content.
-    ending = ".pdf" if instance.content_type == "application/pdf" else ".jpg"
-    return f"akredytacja/{timezone.now():%Y/%m}/{instance.request_id}-{uuid.uuid4().hex}{ending}"
+    return document_path("akredytacja", instance.request_id, instance.content_type)
 
 
 class RequestAttachmentQuerySet(ScopedQuerySet):
@@ -310,7 +307,7 @@ class RequestAttachmentQuerySet(ScopedQuerySet):
         return self.filter(request__submitted_at__isnull=False)
 
 
-class RequestAttachment(models.Model):
+class RequestAttachment(StoredDocument):
     """A document of the request: PDF or JPG, checked by content, size and the malware scan
     (``smk.uploads.validate_document``) before it is kept."""
 
@@ -322,13 +319,6 @@ class RequestAttachment(models.Model):
     )
     kind = models.CharField(_("rodzaj załącznika"), max_length=20, choices=AttachmentKind.choices)
     file = models.FileField(_("plik"), upload_to=attachment_path, max_length=255)
-    original_name = models.CharField(_("nazwa pliku"), max_length=255)
-    size = models.PositiveBigIntegerField(_("rozmiar"))
-    content_type = models.CharField(_("typ"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("dodał")
-    )
-    uploaded_at = models.DateTimeField(_("dodano"), default=timezone.now)
 
     objects = RequestAttachmentQuerySet.as_manager()
 
@@ -336,13 +326,6 @@ class RequestAttachment(models.Model):
         ordering = ["kind", "uploaded_at", "pk"]
         verbose_name = _("załącznik wniosku o akredytację")
         verbose_name_plural = _("załączniki wniosków o akredytację")
-
-    def __str__(self):
-        return self.original_name
-
-    @property
-    def type_label(self) -> str:
-        return "PDF" if self.content_type == "application/pdf" else "JPG"
 
 
 class InternshipAccreditationQuerySet(AccreditationStateQuerySet):

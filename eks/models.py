@@ -11,8 +11,6 @@ and the entries, each with a state machine of its own.
 django-fsm passes the acting *profile* as the transitions' "user" argument, as for referrals.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,6 +24,7 @@ from eks.statuses import EntryStatus
 from reference.models import ProgrammeModule
 from registry.models import EKS, EKSQuerySet, EKSStatus
 from smk.scoping import Scope, ScopedQuerySet
+from smk.uploads import document_path
 
 
 def only_kierownik(profile) -> bool:
@@ -266,10 +265,7 @@ class PlanItem(models.Model):
 
 
 def certificate_path(instance, filename):
-    # Never the uploaded name on disk (it is kept only as display text); the ending follows
-    # the content.
-    ending = ".pdf" if instance.certificate_type == "application/pdf" else ".jpg"
-    return f"eks/{timezone.now():%Y/%m}/{instance.card_id}-{uuid.uuid4().hex}{ending}"
+    return document_path("eks", instance.card_id, instance.certificate_type)
 
 
 class EntryQuerySet(ScopedQuerySet):

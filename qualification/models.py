@@ -1,7 +1,6 @@
 """The qualification procedure (postępowanie kwalifikacyjne): SPEC §3, seed 000 §1 and §4."""
 
 import datetime
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from reference.validators import validate_pesel
+from smk.models import StoredDocument
 from smk.scoping import ScopedQuerySet
+from smk.uploads import document_path
 
 
 class SessionQuerySet(models.QuerySet):
@@ -402,6 +403,30 @@ class Application(models.Model):
         validators=[MinValueValidator(Decimal("2.00")), MaxValueValidator(Decimal("5.00"))],
         help_text=_("Średnia ocen ze studiów, od 2,00 do 5,00."),
     )
+    # Seed 002's statements on the application (shown on the print and to the office).
+    limited_licence = models.BooleanField(
+        _("posiadam ograniczone prawo wykonywania zawodu"),
+        default=False,
+        help_text=_(
+            "Zaznacz, jeśli Twoje prawo wykonywania zawodu jest ograniczone — wniosek możesz "
+            "złożyć, ale musisz to zaznaczyć."
+        ),
+    )
+    preferred_mode = models.ForeignKey(
+        "reference.Mode",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("preferowany tryb (oświadczenie)"),
+        help_text=_(
+            "Oświadczenie wymagane, gdy składasz wnioski w obu trybach: tryb, w którym chcesz "
+            "odbywać szkolenie, jeśli zakwalifikujesz się w obu."
+        ),
+    )
+    #: Set when the applicant was qualified for residency before and the installation only
+    #: warns (``SECOND_RESIDENCY_RULE = "warn"``): the office sees the flag.
+    repeat_residency = models.BooleanField(_("ponowny wniosek o rezydenturę"), default=False)
 
     status = models.CharField(
         _("status wniosku"),
@@ -531,10 +556,7 @@ class AttachmentKind(models.TextChoices):
 
 
 def application_attachment_path(instance, filename):
-    # Never the uploaded name on disk (it is kept only as display text); the ending follows
-    # the content.
-    ending = ".pdf" if instance.content_type == "application/pdf" else ".jpg"
-    return f"wnioski/{timezone.now():%Y/%m}/{instance.application_id}-{uuid.uuid4().hex}{ending}"
+    return document_path("wnioski", instance.application_id, instance.content_type)
 
 
 class ApplicationAttachmentQuerySet(ScopedQuerySet):
@@ -550,7 +572,7 @@ class ApplicationAttachmentQuerySet(ScopedQuerySet):
         )
 
 
-class ApplicationAttachment(models.Model):
+class ApplicationAttachment(StoredDocument):
     """A document attached to an application: PDF or JPG, checked (type by content, size,
     malware scan) by ``smk.uploads.validate_document`` before it is kept."""
 
@@ -559,13 +581,6 @@ class ApplicationAttachment(models.Model):
     )
     kind = models.CharField(_("rodzaj załącznika"), max_length=16, choices=AttachmentKind.choices)
     file = models.FileField(_("plik"), upload_to=application_attachment_path, max_length=255)
-    original_name = models.CharField(_("nazwa pliku"), max_length=255)
-    size = models.PositiveBigIntegerField(_("rozmiar"))
-    content_type = models.CharField(_("typ"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("dodał")
-    )
-    uploaded_at = models.DateTimeField(_("dodano"), default=timezone.now)
 
     objects = ApplicationAttachmentQuerySet.as_manager()
 
@@ -573,10 +588,3 @@ class ApplicationAttachment(models.Model):
         ordering = ["kind", "uploaded_at", "pk"]
         verbose_name = _("załącznik wniosku")
         verbose_name_plural = _("załączniki wniosków")
-
-    def __str__(self):
-        return self.original_name
-
-    @property
-    def type_label(self) -> str:
-        return "PDF" if self.content_type == "application/pdf" else "JPG"

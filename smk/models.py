@@ -1,9 +1,11 @@
-"""Shared, domain-neutral tables: the audit log and number sequences."""
+"""Shared, domain-neutral tables: the audit log and number sequences; the columns of a kept
+upload."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -115,3 +117,41 @@ class Notification(models.Model):
     def __str__(self):
         return f"{self.recipient}: {self.subject}"
 
+
+class StoredDocument(models.Model):
+    """A document someone attached (PDF or JPG, checked by ``smk.uploads.validate_document``
+    before it is kept): the name it was uploaded under, its size and type, who and when. A
+    concrete model adds what it belongs to and ``file`` (with its own ``upload_to``, which
+    :func:`smk.uploads.document_path` builds)."""
+
+    original_name = models.CharField(_("nazwa pliku"), max_length=255)
+    size = models.PositiveBigIntegerField(_("rozmiar"))
+    content_type = models.CharField(_("typ"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("dodał")
+    )
+    uploaded_at = models.DateTimeField(_("dodano"), default=timezone.now)
+
+    #: The name stored when the upload came without one.
+    default_name = "zalacznik"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def type_label(self) -> str:
+        return "PDF" if self.content_type == "application/pdf" else "JPG"
+
+    def keep(self, upload, content_type: str) -> None:
+        """Take a checked ``upload`` of ``content_type``: its name, size and type, and the file
+        written to the storage (the row itself is saved by the caller). Call it inside
+        :func:`smk.uploads.removed_on_failure`, so a rolled-back transaction takes the file
+        with it."""
+        self.original_name = (upload.name or self.default_name)[-255:]
+        self.size = upload.size
+        self.content_type = content_type
+        upload.seek(0)
+        self.file.save(upload.name or self.default_name, upload, save=False)

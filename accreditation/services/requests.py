@@ -33,6 +33,7 @@ from accreditation.services.common import (
 from reference.models import ElementKind
 from smk.audit import log_event, register_actions
 from smk.numbering import next_number
+from smk.uploads import delete_after_commit, no_room_for, removed_on_failure
 
 register_actions(
     {
@@ -89,6 +90,29 @@ def lock_request(pk: int, version: int | None = None) -> AccreditationRequest:
     )
     check_version(request, version)
     return request
+
+
+def _locked_editable(pk: int, profile) -> AccreditationRequest:
+    """The unit's own request, locked, while it may still change (its attachments too)."""
+    request = lock_request(pk)
+    if not is_unit_of(request, profile):
+        raise AccreditationError(_("Wniosek innej jednostki."))
+    if not request.is_editable:
+        raise AccreditationError(str(NOT_EDITABLE))
+    return request
+
+
+def _attachments_changed(request, action: str, attachment, user, profile) -> None:
+    """A file added or removed: the request's version moves on and its history says which."""
+    request.version += 1
+    request.save(update_fields=["version"])
+    log_event(
+        request,
+        action,
+        user=user,
+        profile=profile,
+        data={"kind": attachment.get_kind_display(), "file": attachment.original_name},
+    )
 
 
 def _checked_content(data: dict) -> tuple[dict, list]:
@@ -197,43 +221,17 @@ def add_attachment(
     file is removed again if the transaction rolls back."""
     if kind not in AttachmentKind.values:
         raise AccreditationError(field_errors={"kind": _("Wybierz rodzaj załącznika.")})
-    attachment = None
-    try:
-        with transaction.atomic(durable=True):
-            request = lock_request(pk)
-            if not is_unit_of(request, profile):
-                raise AccreditationError(_("Wniosek innej jednostki."))
-            if not request.is_editable:
-                raise AccreditationError(str(NOT_EDITABLE))
-            if request.attachments.filter(kind=kind).count() >= MAX_ATTACHMENTS_PER_KIND:
-                raise AccreditationError(
-                    _("Można dodać najwyżej %(n)d pliki tego rodzaju.")
-                    % {"n": MAX_ATTACHMENTS_PER_KIND}
-                )
-            attachment = RequestAttachment(
-                request=request,
-                kind=kind,
-                original_name=(upload.name or "zalacznik")[-255:],
-                size=upload.size,
-                content_type=content_type,
-                uploaded_by=user,
-            )
-            upload.seek(0)
-            attachment.file.save(upload.name or "zalacznik", upload, save=False)
-            attachment.save()
-            request.version += 1
-            request.save(update_fields=["version"])
-            log_event(
-                request,
-                "accreditation_request.attachment_added",
-                user=user,
-                profile=profile,
-                data={"kind": attachment.get_kind_display(), "file": attachment.original_name},
-            )
-    except BaseException:
-        if attachment is not None and attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
-        raise
+    with removed_on_failure() as kept, transaction.atomic(durable=True):
+        request = _locked_editable(pk, profile)
+        if refusal := no_room_for(request.attachments, kind, MAX_ATTACHMENTS_PER_KIND):
+            raise AccreditationError(refusal)
+        attachment = RequestAttachment(request=request, kind=kind, uploaded_by=user)
+        attachment.keep(upload, content_type)
+        kept(attachment.file)
+        attachment.save()
+        _attachments_changed(
+            request, "accreditation_request.attachment_added", attachment, user, profile
+        )
     return attachment
 
 
@@ -242,26 +240,11 @@ def remove_attachment(attachment_pk: int, *, user, profile) -> AccreditationRequ
     """ "Usuń": a file of a request the unit may still change (the stored file goes after
     commit)."""
     attachment = RequestAttachment.objects.get(pk=attachment_pk)
-    request = lock_request(attachment.request_id)
-    if not is_unit_of(request, profile):
-        raise AccreditationError(_("Wniosek innej jednostki."))
-    if not request.is_editable:
-        raise AccreditationError(str(NOT_EDITABLE))
-    stored, name, kind = (
-        attachment.file.name,
-        attachment.original_name,
-        attachment.get_kind_display(),
-    )
+    request = _locked_editable(attachment.request_id, profile)
     attachment.delete()
-    transaction.on_commit(lambda: attachment.file.storage.delete(stored))
-    request.version += 1
-    request.save(update_fields=["version"])
-    log_event(
-        request,
-        "accreditation_request.attachment_removed",
-        user=user,
-        profile=profile,
-        data={"kind": kind, "file": name},
+    delete_after_commit(attachment.file)
+    _attachments_changed(
+        request, "accreditation_request.attachment_removed", attachment, user, profile
     )
     return request
 

@@ -27,6 +27,7 @@ from accreditation.views.common import Action, ActionView, request_page
 from reference.models import Accreditation
 from referrals import places
 from smk.scoping import get_scoped_object_or_404, scoped
+from smk.uploads import attach_and_tell, remove_and_tell
 
 UNIT = (Role.UNIT_STAFF,)
 
@@ -160,23 +161,18 @@ def attachment_add(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _unit_page(request, accreditation_request, attachment_form=form)
-    try:
-        attachment = request_services.add_attachment(
+    attach_and_tell(
+        request,
+        lambda: request_services.add_attachment(
             accreditation_request.pk,
             kind=form.cleaned_data["kind"],
             upload=form.cleaned_data["file"],
             content_type=form.content_type,
             user=request.user,
             profile=request.profile,
-        )
-    except AccreditationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Dodano załącznik „%(name)s” (%(kind)s).")
-            % {"name": attachment.original_name, "kind": attachment.get_kind_display()},
-        )
+        ),
+        AccreditationError,
+    )
     return redirect(_detail(pk))
 
 
@@ -184,16 +180,14 @@ def attachment_add(request, pk):
 @role_required(*UNIT)
 def attachment_remove(request, pk):
     attachment = get_scoped_object_or_404(RequestAttachment, request, pk=pk)
-    try:
-        request_services.remove_attachment(
+    remove_and_tell(
+        request,
+        lambda: request_services.remove_attachment(
             attachment.pk, user=request.user, profile=request.profile
-        )
-    except AccreditationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Usunięto załącznik „%(name)s”.") % {"name": attachment.original_name}
-        )
+        ),
+        attachment,
+        AccreditationError,
+    )
     return redirect(_detail(attachment.request_id))
 
 

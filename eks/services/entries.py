@@ -24,6 +24,7 @@ from eks.statuses import EntryStatus
 from reference.models import ElementKind, ProgrammeElement
 from registry.models import EKSStatus
 from smk.audit import register_actions
+from smk.uploads import delete_after_commit, removed_on_failure
 
 register_actions(
     {
@@ -101,11 +102,6 @@ def _store_certificate(entry, upload, content_type) -> None:
     entry.certificate.save(upload.name or "zaswiadczenie", upload, save=False)
 
 
-def _cleanup_on_failure(stored: list[str], storage) -> None:
-    for name in stored:
-        storage.delete(name)
-
-
 def add_entry(
     card_id: int,
     *,
@@ -122,39 +118,33 @@ def add_entry(
     """A new entry (status wprowadzony). ``certificate``: an upload the form has checked
     (``smk.uploads.validate_document``) with its ``content_type``; required for courses and
     internships."""
-    entry = None
-    try:
-        with transaction.atomic(durable=True):
-            card = lock_card(card_id)
-            if not is_trainee_of(card, profile):
-                raise EKSError(_("Wpisy wprowadza Diagnosta, którego jest ta karta."))
-            _refuse_closed(card)
-            element = _element(card, element_id)
-            values = _checked(
-                card,
-                element,
-                date_from=date_from,
-                date_to=date_to,
-                place=place,
-                count=count,
-                has_certificate=certificate is not None,
-            )
-            entry = Entry(card=card, element=element, created_by=user, **values)
-            if certificate is not None:
-                _store_certificate(entry, certificate, content_type)
-            entry.save()
-            log(
-                card,
-                "eks.entry_added",
-                user=user,
-                profile=profile,
-                data={"entry": entry_text(entry), "place": entry.place, **_amount(entry)},
-            )
-    except BaseException:
-        # A rolled-back transaction must not leave the file behind.
-        if entry is not None and entry.certificate.name:
-            _cleanup_on_failure([entry.certificate.name], entry.certificate.storage)
-        raise
+    with removed_on_failure() as kept, transaction.atomic(durable=True):
+        card = lock_card(card_id)
+        if not is_trainee_of(card, profile):
+            raise EKSError(_("Wpisy wprowadza Diagnosta, którego jest ta karta."))
+        _refuse_closed(card)
+        element = _element(card, element_id)
+        values = _checked(
+            card,
+            element,
+            date_from=date_from,
+            date_to=date_to,
+            place=place,
+            count=count,
+            has_certificate=certificate is not None,
+        )
+        entry = Entry(card=card, element=element, created_by=user, **values)
+        if certificate is not None:
+            _store_certificate(entry, certificate, content_type)
+            kept(entry.certificate)
+        entry.save()
+        log(
+            card,
+            "eks.entry_added",
+            user=user,
+            profile=profile,
+            data={"entry": entry_text(entry), "place": entry.place, **_amount(entry)},
+        )
     return entry
 
 
@@ -211,57 +201,49 @@ def correct_entry(
 ) -> Entry:
     """Change an entered or rejected entry (it comes back as wprowadzony). Without a new
     certificate the one attached stays."""
-    new_file, old_file, storage = "", "", None
-    try:
-        with transaction.atomic(durable=True):
-            card = lock_card(_card_of(entry_id))
-            entry = _locked_entry(card, entry_id, version)
-            _refuse_closed(card)
-            _check(entry, "correct", profile)
-            old_status = entry.status
-            values = _checked(
-                card,
-                entry.element,
-                date_from=date_from,
-                date_to=date_to,
-                place=place,
-                count=count,
-                has_certificate=certificate is not None or bool(entry.certificate),
-            )
-            changed = {
-                name: [_text(getattr(entry, name)), _text(value)]
-                for name, value in values.items()
-                if getattr(entry, name) != value
-            }
-            for name, value in values.items():
-                setattr(entry, name, value)
-            storage = entry.certificate.storage
-            if certificate is not None:
-                old_file, old_name = entry.certificate.name, entry.certificate_name
-                _store_certificate(entry, certificate, content_type)
-                new_file = entry.certificate.name
-                changed["certificate"] = [_text(old_name), entry.certificate_name]
-            entry.correct()
-            entry.rejection_reason = ""
-            entry.version += 1
-            entry.save()
-            log(
-                card,
-                "eks.entry_corrected",
-                user=user,
-                profile=profile,
-                data={
-                    "entry": entry_text(entry),
-                    "entry_status": [str(EntryStatus(old_status).label), entry.status_label],
-                    **{f"changed_{k}": " → ".join(v) for k, v in changed.items()},
-                },
-            )
-            if old_file:
-                transaction.on_commit(lambda: storage.delete(old_file))
-    except BaseException:
-        if new_file:
-            _cleanup_on_failure([new_file], storage)
-        raise
+    with removed_on_failure() as kept, transaction.atomic(durable=True):
+        card = lock_card(_card_of(entry_id))
+        entry = _locked_entry(card, entry_id, version)
+        _refuse_closed(card)
+        _check(entry, "correct", profile)
+        old_status = entry.status
+        values = _checked(
+            card,
+            entry.element,
+            date_from=date_from,
+            date_to=date_to,
+            place=place,
+            count=count,
+            has_certificate=certificate is not None or bool(entry.certificate),
+        )
+        changed = {
+            name: [_text(getattr(entry, name)), _text(value)]
+            for name, value in values.items()
+            if getattr(entry, name) != value
+        }
+        for name, value in values.items():
+            setattr(entry, name, value)
+        if certificate is not None:
+            old_name = entry.certificate_name
+            delete_after_commit(entry.certificate)  # the file replaced, once this commits
+            _store_certificate(entry, certificate, content_type)
+            kept(entry.certificate)
+            changed["certificate"] = [_text(old_name), entry.certificate_name]
+        entry.correct()
+        entry.rejection_reason = ""
+        entry.version += 1
+        entry.save()
+        log(
+            card,
+            "eks.entry_corrected",
+            user=user,
+            profile=profile,
+            data={
+                "entry": entry_text(entry),
+                "entry_status": [str(EntryStatus(old_status).label), entry.status_label],
+                **{f"changed_{k}": " → ".join(v) for k, v in changed.items()},
+            },
+        )
     return entry
 
 
@@ -281,11 +263,9 @@ def delete_entry(entry_id: int, *, version: int, user, profile) -> None:
     _refuse_closed(card)
     if entry.status != EntryStatus.ENTERED or not is_trainee_of(card, profile):
         raise EKSError(_("Usunąć można tylko własny wpis w statusie „wprowadzony”."))
-    stored, storage = entry.certificate.name, entry.certificate.storage
     text = entry_text(entry)
     entry.delete()
-    if stored:
-        transaction.on_commit(lambda: storage.delete(stored))
+    delete_after_commit(entry.certificate)
     log(card, "eks.entry_deleted", user=user, profile=profile, data={"entry": text})
 
 

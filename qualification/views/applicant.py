@@ -56,6 +56,7 @@ from referrals.models import Referral
 from smk.models import Event
 from smk.pdf import pdf_response
 from smk.scoping import get_scoped_object_or_404, scoped
+from smk.uploads import attach_and_tell, remove_and_tell
 
 CHOICE_FIELDS = ("session", "voivodeship", "field", "mode")
 TEMPLATES = "qualification/applicant"
@@ -241,7 +242,7 @@ def application_create(request):
     if request.method == "GET":
         if request.GET.get("krok") == "1" or not any(k in request.GET for k in CHOICE_FIELDS):
             return _render_choice(request, ChoiceForm(initial=request.GET.dict(), day=day))
-        choice = ChoiceForm(request.GET, day=day)
+        choice = ChoiceForm(request.GET, day=day, user=request.user)
         if not choice.is_valid():
             return _render_choice(request, choice)
         form = ApplicationDataForm(
@@ -299,6 +300,8 @@ def application_create(request):
         )
         % {"number": application.number},
     )
+    if created.warning:
+        messages.warning(request, created.warning)
     for deactivation in created.deactivated:
         messages.warning(
             request,
@@ -453,8 +456,9 @@ def attachment_add(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_detail(request, application, attachment_form=form)
-    try:
-        attachment = add_attachment(
+    attach_and_tell(
+        request,
+        lambda: add_attachment(
             application.pk,
             user=request.user,
             profile=request.profile,
@@ -462,15 +466,9 @@ def attachment_add(request, pk):
             upload=form.cleaned_data["file"],
             content_type=form.content_type,
             day=timezone.localdate(),
-        )
-    except ApplicantError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Dodano załącznik „%(name)s” (%(kind)s).")
-            % {"name": attachment.original_name, "kind": attachment.get_kind_display()},
-        )
+        ),
+        ApplicantError,
+    )
     return redirect(_detail_url(application))
 
 
@@ -478,16 +476,14 @@ def attachment_add(request, pk):
 @role_required(Role.APPLICANT)
 def attachment_remove(request, pk):
     attachment = get_scoped_object_or_404(ApplicationAttachment, request, pk=pk)
-    try:
-        remove_attachment(
+    remove_and_tell(
+        request,
+        lambda: remove_attachment(
             attachment.pk, user=request.user, profile=request.profile, day=timezone.localdate()
-        )
-    except ApplicantError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Usunięto załącznik „%(name)s”.") % {"name": attachment.original_name}
-        )
+        ),
+        attachment,
+        ApplicantError,
+    )
     return redirect(reverse("qualification:applicant_detail", args=[attachment.application_id]))
 
 

@@ -10,6 +10,7 @@ from qualification.services.applicant.rules import (
     locked_editable_draft,
 )
 from smk.audit import log_event, register_actions
+from smk.uploads import delete_after_commit, no_room_for, removed_on_failure
 
 register_actions(
     {
@@ -27,39 +28,22 @@ def add_attachment(
 ) -> ApplicationAttachment:
     """Attach a document the form has checked (``smk.uploads.validate_document``) to the
     applicant's draft; refused once the draft is approved or the window closed."""
-    attachment = None
-    try:
-        with transaction.atomic(durable=True):
-            application = locked_editable_draft(pk, user, day)
-            if application.attachments.filter(kind=kind).count() >= MAX_ATTACHMENTS_PER_KIND:
-                raise ApplicantError(
-                    _("Można dodać najwyżej %(n)d pliki tego rodzaju.")
-                    % {"n": MAX_ATTACHMENTS_PER_KIND}
-                )
-            attachment = ApplicationAttachment(
-                application=application,
-                kind=kind,
-                original_name=(upload.name or "zalacznik")[-255:],
-                size=upload.size,
-                content_type=content_type,
-                uploaded_by=user,
-            )
-            upload.seek(0)
-            attachment.file.save(upload.name or "zalacznik", upload, save=False)
-            attachment.full_clean(exclude=["file", "application", "uploaded_by"])
-            attachment.save()
-            log_event(
-                application,
-                "application.attachment_added",
-                user=user,
-                profile=profile,
-                data={"kind": attachment.get_kind_display(), "file": attachment.original_name},
-            )
-    except BaseException:
-        # A rolled-back transaction must not leave the file behind.
-        if attachment is not None and attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
-        raise
+    with removed_on_failure() as kept, transaction.atomic(durable=True):
+        application = locked_editable_draft(pk, user, day)
+        if refusal := no_room_for(application.attachments, kind, MAX_ATTACHMENTS_PER_KIND):
+            raise ApplicantError(refusal)
+        attachment = ApplicationAttachment(application=application, kind=kind, uploaded_by=user)
+        attachment.keep(upload, content_type)
+        kept(attachment.file)
+        attachment.full_clean(exclude=["file", "application", "uploaded_by"])
+        attachment.save()
+        log_event(
+            application,
+            "application.attachment_added",
+            user=user,
+            profile=profile,
+            data={"kind": attachment.get_kind_display(), "file": attachment.original_name},
+        )
     return attachment
 
 
@@ -75,18 +59,13 @@ def remove_attachment(attachment_pk: int, *, user, profile, day=None) -> Applica
         raise ApplicantError(_("Nie znaleziono załącznika."))
     application = locked_editable_draft(attachment.application_id, user, day)
     attachment = ApplicationAttachment.objects.select_for_update().get(pk=attachment_pk)
-    stored, name, kind = (
-        attachment.file.name,
-        attachment.original_name,
-        attachment.get_kind_display(),
-    )
     attachment.delete()
-    transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+    delete_after_commit(attachment.file)
     log_event(
         application,
         "application.attachment_removed",
         user=user,
         profile=profile,
-        data={"kind": kind, "file": name},
+        data={"kind": attachment.get_kind_display(), "file": attachment.original_name},
     )
     return application
