@@ -82,9 +82,13 @@ def test_the_unit_accepts_and_finds_the_eks_and_the_register_entry(
 
     expect(page.get_by_text("zostało zaakceptowane")).to_be_visible()
     expect(page.get_by_role("link", name="Akceptuj")).to_have_count(0)
-    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.STARTED
+    accepted = Referral.objects.get(pk=referral.pk)
+    assert accepted.status == ReferralStatus.STARTED
 
-    page.get_by_role("link", name="Elektroniczna Karta Specjalizacji").click()
+    # The card's own link on the referral (the menu has an entry of the same words).
+    page.get_by_role(
+        "link", name=f"Elektroniczna Karta Specjalizacji {accepted.eks.number}", exact=True
+    ).click()
     expect(page.get_by_text("Świątek")).to_be_visible()
     assert axe_violations() == []
 
