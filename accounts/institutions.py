@@ -81,8 +81,9 @@ CENTRAL_REGON = "001377706"
 ACCREDITING_BODY_KEY = "cmkp"
 ACCREDITING_BODY_NAME = "Centrum Medyczne Kształcenia Podyplomowego"
 ACCREDITING_BODY_ADDRESS = "ul. Kleczewska 61/63, 01-826 Warszawa"
-ACCREDITING_BODY_NIP = "5250008809"
-ACCREDITING_BODY_REGON = "000288076"
+#: Made-up, checksum-valid identifiers (not CMKP's real ones, nor any company's we know of).
+ACCREDITING_BODY_NIP = "7019900012"
+ACCREDITING_BODY_REGON = "149900018"
 ACCREDITING_BODY_REGISTRY = {
     "teryt": "1465011",
     "county": "Warszawa",

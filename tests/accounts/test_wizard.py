@@ -49,7 +49,8 @@ class TestStep1ChooseInstitution:
         [
             ({"kind": InstitutionKind.CENTRAL}, [CENTRAL_NAME]),
             ({"kind": InstitutionKind.ACCREDITING_BODY}, [ACCREDITING_BODY_NAME]),
-            ({"nip": "5250008809"}, [ACCREDITING_BODY_NAME]),
+            ({"nip": "701-990-00-12"}, [ACCREDITING_BODY_NAME]),
+            ({"regon": "149900018"}, [ACCREDITING_BODY_NAME]),
             ({"name": "mazowiecki urząd"}, ["Mazowiecki Urząd Wojewódzki w Warszawie"]),
             ({"nip": "701-014-00-02"}, ["Mazowiecki Urząd Wojewódzki w Warszawie"]),
             ({"regon": "101212126"}, ["Małopolski Urząd Wojewódzki w Krakowie"]),
