@@ -36,6 +36,8 @@ def role_required(*roles):
             _check(request, roles)
             return view(request, *args, **kwargs)
 
+        # Who may open it, for the pages that list views ("Mapa strony", portal/sitemap.py).
+        wrapper.required_roles = frozenset(roles)
         return wrapper
 
     return decorator
@@ -57,4 +59,7 @@ def administrator_required(view):
             return ask_for_second_factor(request)
         return view(request, *args, **kwargs)
 
+    from accounts.models import Role
+
+    wrapper.required_roles = frozenset({Role.ADMINISTRATOR})
     return wrapper

@@ -15,6 +15,12 @@ from smk.second_factor import ask_for_second_factor, has_second_factor
 class SmkAdminConfig(AdminConfig):
     default_site = "smk.admin_site.SmkAdminSite"
 
+    def ready(self):
+        from smk.apps import use_polish_blank_choice
+
+        use_polish_blank_choice()  # before the admin modules (and their forms) are imported
+        super().ready()
+
 
 class SmkAdminSite(admin.AdminSite):
     def has_permission(self, request):

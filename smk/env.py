@@ -4,6 +4,7 @@ A value that cannot be parsed stops the process with a message naming the variab
 instead of silently falling back to a default (healthchecks ``hc/settings.py::envbool``).
 """
 
+import datetime
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -51,3 +52,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if any(not item for item in items):
         raise ImproperlyConfigured(f"{name}={value!r} has an empty item; separate with commas")
     return items
+
+
+def env_date(name: str, default: str) -> datetime.date:
+    """A calendar date written as YYYY-MM-DD."""
+    value = env_str(name, default)
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a date; write it as YYYY-MM-DD"
+        ) from None
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {list(choices)}")
+    return value

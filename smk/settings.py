@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from smk.env import env_bool, env_int, env_list, env_str
+from smk.env import env_bool, env_choice, env_date, env_int, env_list, env_str
 from smk.oidc import openid_connect_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "registry",
     "training",
     "eks",
+    "portal",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -158,6 +159,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "50/5m/ip,5/5m/key",
     "login": "60/m/ip",
     "reset_password": "20/5m/ip,3/5m/key",
+    # "Skontaktuj się z nami" (portal): messages per client address and per sender's e-mail.
+    "contact": env_str("CONTACT_RATE_LIMIT", "5/h/ip,3/h/key"),
 }
 
 # Two-factor authentication (TOTP from an authenticator app, with recovery codes): required
@@ -415,3 +418,24 @@ LOGGING = {
 REFERRAL_START_WINDOW_DAYS = env_int("REFERRAL_START_WINDOW_DAYS", 365)
 if REFERRAL_START_WINDOW_DAYS < 0:
     raise ImproperlyConfigured("REFERRAL_START_WINDOW_DAYS must be 0 or more")
+
+# The site and its operator (README, "Public pages"): the start page, the footer's pages (the
+# personal-data notice, the accessibility statement, the terms), the account e-mails.
+SITE_NAME = env_str("SITE_NAME", "SMK — skierowania na specjalizację")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+OPERATOR_NAME = env_str("OPERATOR_NAME", "Operator systemu SMK")
+OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS", "")
+#: Where "Skontaktuj się z nami" sends its messages (through the outbox).
+OPERATOR_EMAIL = env_str("OPERATOR_EMAIL", "kontakt@smk.local")
+OPERATOR_PHONE = env_str("OPERATOR_PHONE", "")
+#: The data protection officer (inspektor ochrony danych) named in the personal-data notice.
+DATA_PROTECTION_OFFICER_EMAIL = env_str("DATA_PROTECTION_OFFICER_EMAIL", "")
+# The accessibility statement (ustawa z dnia 4 kwietnia 2019 r. o dostępności cyfrowej, art. 10).
+ACCESSIBILITY_STATUS = env_choice(
+    "ACCESSIBILITY_STATUS", "częściowo zgodna", ("zgodna", "częściowo zgodna", "niezgodna")
+)
+ACCESSIBILITY_PUBLISHED_ON = env_date("ACCESSIBILITY_PUBLISHED_ON", "2026-11-01")
+ACCESSIBILITY_UPDATED_ON = env_date("ACCESSIBILITY_UPDATED_ON", "2026-12-01")
+ACCESSIBILITY_PREPARED_ON = env_date("ACCESSIBILITY_PREPARED_ON", "2026-12-01")
+ACCESSIBILITY_REVIEWED_ON = env_date("ACCESSIBILITY_REVIEWED_ON", "2026-12-01")
+ACCESSIBILITY_CONTACT_PERSON = env_str("ACCESSIBILITY_CONTACT_PERSON", "")

@@ -12,7 +12,8 @@ admin.site.index_title = _("Słowniki, użytkownicy i profile")
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The start page ("home"), "Ostatnie komunikaty", the help files and the footer's pages.
+    path("", include("portal.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("konto/", include("allauth.urls")),
     path("moje-konto/", include("accounts.urls")),

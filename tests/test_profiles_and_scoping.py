@@ -61,9 +61,9 @@ def test_the_login_page_offers_registration_for_new_applicants(client):
 def test_logout_needs_a_post_so_a_link_cannot_log_anyone_out(client_of, uw_mazowieckie):
     client = client_of(uw_mazowieckie)
     client.get(reverse("account_logout"))
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("accounts:my_account")).status_code == 200
     client.post(reverse("account_logout"))
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("accounts:my_account")).status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 register = template.Library()
 
@@ -10,3 +11,9 @@ def query_replace(context, **changes):
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def site_name():
+    """The installation's name (``SITE_NAME``), for pages and e-mails alike."""
+    return settings.SITE_NAME

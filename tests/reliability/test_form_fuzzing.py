@@ -371,6 +371,18 @@ FORMS: dict[str, Form] = {
         },
         logs_in=True,
     ),
+    # "Skontaktuj się z nami" (portal): public, a message to the operator through the outbox.
+    "contact the operator": Form(
+        None,
+        lambda w, e: reverse("portal:contact"),
+        {
+            "name": lambda w, e: ["Jan Pytający"],
+            "email": lambda w, e: ["jan.pytajacy@example.pl"],
+            "subject": lambda w, e: ["Pytanie o wniosek"],
+            "message": lambda w, e: ["Jak zatwierdzić wniosek?"],
+            "consent": lambda w, e: ["on"],
+        },
+    ),
     "contact data": Form(
         "uw_mazowieckie",
         lambda w, e: reverse(

@@ -242,7 +242,7 @@ def test_a_session_idle_for_30_minutes_ends_with_a_notice_on_the_login_page(
 ):
     client = Client()
     login_through_the_form(client, uw_mazowieckie.email)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("accounts:my_account")).status_code == 200
 
     later(monkeypatch, 32)
     response = client.get(reverse("referrals:referral_list"))
@@ -261,9 +261,10 @@ def test_a_request_renews_the_30_minutes(uw_mazowieckie, monkeypatch, fresh_cach
         monkeypatch.setattr(
             timezone, "now", lambda m=minutes: start + datetime.timedelta(minutes=m)
         )
-        assert client.get(reverse("home")).status_code == 200, minutes
+        # A page for logged-in people only: the start page answers everybody.
+        assert client.get(reverse("accounts:my_account")).status_code == 200, minutes
     monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(minutes=107))
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("accounts:my_account")).status_code == 302
 
 
 # ---- Login rate limiting ---------------------------------------------------------------------

@@ -54,6 +54,8 @@ LOGIN_REDIRECT = "login-redirect"
 
 #: Placeholder values for allauth's keyword arguments (tokens nobody holds).
 TOKEN_KWARGS = {"key": "nieznany-klucz", "uidb36": "zz", "provider_id": "nieznany-dostawca"}
+#: Public objects named in the URL, the same for every visitor.
+PUBLIC_KWARGS = {"manual": "pierwsze-kroki"}
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,20 @@ UNTIL_TOTP = frozenset({200, 302, 404})
 #: has no name): who may open it, which object each keyword takes, which methods it accepts.
 MATRIX: dict[str, Row] = {
     # --- smk ---------------------------------------------------------------------------------
-    "home": Row(LOGIN),
     "healthz": Row(PUBLIC),
+    # --- portal: the start page and the footer's pages, public ---------------------------
+    "home": Row(PUBLIC),
+    "portal:announcements": Row(PUBLIC),
+    "portal:help": Row(PUBLIC),
+    "portal:help_page": Row(PUBLIC, kwargs={"slug": "manual"}),
+    "portal:help_pdf": Row(PUBLIC, kwargs={"slug": "manual"}),
+    "portal:personal_data": Row(PUBLIC),
+    "portal:accessibility": Row(PUBLIC),
+    "portal:privacy": Row(PUBLIC),
+    "portal:terms": Row(PUBLIC),
+    "portal:sitemap": Row(PUBLIC),
+    # An empty POST is refused next to the fields.
+    "portal:contact": Row(PUBLIC, methods=(GET, POST)),
     # --- allauth (/konto/): the rows say how allauth answers, so a change shows up here ----
     "account_login": Row(PUBLIC, methods=(GET, POST), get_ok=OK_OR_REDIRECT),
     # Logging out sends the person to the login page.
@@ -523,6 +537,8 @@ def url_of(pattern: Pattern, objects: dict) -> str:
         kind = row.kwargs.get(name) or SHARED_KWARGS.get(name)
         if kind == "token":
             kwargs[name] = TOKEN_KWARGS[name]
+        elif kind in PUBLIC_KWARGS:
+            kwargs[name] = PUBLIC_KWARGS[kind]
         elif kind is not None:
             kwargs[name] = objects[kind]
         else:
@@ -579,7 +595,8 @@ def _cells():
         variants = (
             ("own", "other")
             if any(
-                (row.kwargs.get(k) or SHARED_KWARGS.get(k)) not in (None, "token", "field", "mode")
+                (row.kwargs.get(k) or SHARED_KWARGS.get(k))
+                not in (None, "token", "field", "mode", *PUBLIC_KWARGS)
                 for k in pattern.kwargs
             )
             else ("-",)
