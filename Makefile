@@ -41,6 +41,7 @@ demo: $(VENV)/.synced
 	@echo "Serving on http://127.0.0.1:8000 (background-task worker started too). Ctrl+C stops both."
 	@trap 'kill 0' EXIT; \
 	$(BIN)/python manage.py db_worker & \
+	$(BIN)/python manage.py run_scheduler & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # axe-core for the accessibility checks of the browser tests (skipped, saying so, without npm).

@@ -4,6 +4,7 @@ DEBUG is off unless DEBUG=1 is given; without DEBUG a SECRET_KEY must be provide
 transport-security setting is on. See README.md, "Configuration".
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -56,9 +57,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "oauth2_provider",
     "api",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the metrics cover everything below (README, "Logs", "Metrics").
+    "smk.logs.RequestContextMiddleware",
+    "operations.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -265,6 +270,26 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task running longer than this lost its worker (operations/jobs.py, smk/task_recovery.py):
+# it is retried until it was started TASK_MAX_RUNS times, then failed.
+TASK_RUN_TIMEOUT_SECONDS = env_int("TASK_RUN_TIMEOUT_SECONDS", 15 * 60)
+TASK_MAX_RUNS = env_int("TASK_MAX_RUNS", 3)
+# /readyz fails when a due task has waited longer than this: no worker is taking tasks.
+READINESS_QUEUE_STUCK_SECONDS = env_int("READINESS_QUEUE_STUCK_SECONDS", 10 * 60)
+if min(TASK_RUN_TIMEOUT_SECONDS, TASK_MAX_RUNS, READINESS_QUEUE_STUCK_SECONDS) < 1:
+    raise ImproperlyConfigured(
+        "TASK_RUN_TIMEOUT_SECONDS, TASK_MAX_RUNS and READINESS_QUEUE_STUCK_SECONDS must be 1 or more"
+    )
+
+# /metrics answers only these addresses or networks (the connection's, never a header's);
+# everyone else gets a 404 (operations/metrics.py).
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(entry, strict=False) for entry in METRICS_ALLOWED_IPS
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {error}") from error
 
 # The integration API (api/, README "Integration API"): JSON only, OAuth 2.0 client credentials,
 # the scope each view names, a rate limit per client in the shared "default" cache.
@@ -368,7 +393,7 @@ ROLE_REQUEST_ARCHIVE_DAYS = env_int("ROLE_REQUEST_ARCHIVE_DAYS", 30)
 # Transport security: on by default, off only for a local DEBUG run over plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # The container health check calls /healthz over plain HTTP from inside the container.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -406,10 +431,29 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One JSON object a line with the request's id, user, profile and view (smk/logs.py);
+    # LOG_FORMAT=text for a person reading a terminal (the default when DEBUG is on).
+    "formatters": {
+        "json": {"()": "smk.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"},
+    },
+    "filters": {
+        "request": {"()": "smk.logs.RequestContextFilter"},
+        "quiet_client_errors": {"()": "smk.logs.QuietClientErrorsFilter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request", "quiet_client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

@@ -15,6 +15,7 @@ urlpatterns = [
     # The start page ("home"), "Ostatnie komunikaty", the help files and the footer's pages.
     path("", include("portal.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("operations.urls")),  # /readyz, /metrics
     path("konto/", include("allauth.urls")),
     path("moje-konto/", include("accounts.urls")),
     path("jednostki/", include("referrals.views.units")),

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from operations.models import JobRun
 from reference.models import Accreditation
 from tests.accounts.conftest import totp_code
 from tests.conftest import log_in
@@ -102,6 +103,9 @@ def rows(world, settings):
         task_path="smk.tasks.send_notification",
         backend_name="default",
         run_after=timezone.now(),
+    )
+    JobRun.objects.create(
+        job="clear_sessions", period_start=timezone.now(), started_at=timezone.now()
     )
     return {model: model._default_manager.order_by("pk").first() for model in admin.site._registry}
 
