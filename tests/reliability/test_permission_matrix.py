@@ -86,12 +86,10 @@ UNTIL_TOTP = frozenset({200, 302, 404})
 MATRIX: dict[str, Row] = {
     # --- smk ---------------------------------------------------------------------------------
     "healthz": Row(PUBLIC),
-<<<<<<< /tmp/h20b/m_cur
     "readyz": Row(PUBLIC),
     # The test client connects from 127.0.0.1, which METRICS_ALLOWED_IPS allows by default;
     # any other address gets a 404 (tests/operations/test_metrics.py).
     "metrics": Row(PUBLIC),
-=======
     # --- portal: the start page and the footer's pages, public ---------------------------
     "home": Row(PUBLIC),
     "portal:announcements": Row(PUBLIC),
@@ -105,7 +103,6 @@ MATRIX: dict[str, Row] = {
     "portal:sitemap": Row(PUBLIC),
     # An empty POST is refused next to the fields.
     "portal:contact": Row(PUBLIC, methods=(GET, POST)),
->>>>>>> /tmp/h20b/m_new
     # --- allauth (/konto/): the rows say how allauth answers, so a change shows up here ----
     "account_login": Row(PUBLIC, methods=(GET, POST), get_ok=OK_OR_REDIRECT),
     # Logging out sends the person to the login page.
