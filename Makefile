@@ -35,11 +35,18 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	@touch $@
 
 demo: export DEBUG := 1
+# "Profil Zaufany" against the demo IdP (pz/testidp.py on :8090; keys made in var/pz-demo/).
+demo: export PZ_SP_ENTITY_ID := http://127.0.0.1:8000/pz/metadane/
+demo: export PZ_SP_KEY_FILE := var/pz-demo/sp.key
+demo: export PZ_SP_CERT_FILE := var/pz-demo/sp.crt
+demo: export PZ_IDP_METADATA_FILE := var/pz-demo/idp/idp-metadata.xml
 demo: $(VENV)/.synced
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000 (background-task worker started too). Ctrl+C stops both."
+	$(BIN)/python manage.py pz_demo_idp --prepare
+	@echo "Serving on http://127.0.0.1:8000 (background-task worker and demo Profil Zaufany on :8090 too). Ctrl+C stops them."
 	@trap 'kill 0' EXIT; \
+	$(BIN)/python manage.py pz_demo_idp & \
 	$(BIN)/python manage.py db_worker & \
 	$(BIN)/python manage.py run_scheduler & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "registry",
     "training",
     "eks",
+    "pz",
+    "ssozi",
     "portal",
     "rest_framework",
     "drf_spectacular",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ActiveProfileMiddleware",
+    "pz.middleware.ProfilZaufanyRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -149,7 +152,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "pz.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "qualification.registration.ApplicantSignupForm"}
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 # Rate limits, kept in the shared "default" cache. Failed logins are limited per account (the
@@ -164,6 +167,10 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "50/5m/ip,5/5m/key",
     "login": "60/m/ip",
     "reset_password": "20/5m/ip,3/5m/key",
+    # "Przenoszę uprawnienia z SSOZI" (ssozi/): failed logins of the old system, as login_failed.
+    "ssozi_move_failed": "50/5m/ip,5/5m/key",
+    # "Chcę dostać nowy e-mail" (pz/): the activation e-mail again, per account.
+    "pz_activation_email": "20/5m/ip,3/5m/key",
     # "Skontaktuj się z nami" (portal): messages per client address and per sender's e-mail.
     "contact": env_str("CONTACT_RATE_LIMIT", "5/h/ip,3/h/key"),
 }
@@ -180,6 +187,27 @@ SOCIALACCOUNT_PROVIDERS = openid_connect_providers()
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+
+# Profil Zaufany: login through the national node (login.gov.pl) over SAML 2.0 (pz/, README
+# "Logowanie przez Profil Zaufany"). Off unless PZ_SP_ENTITY_ID is given; then the node's
+# metadata (a file or a URL) and the service provider's key and certificate are required.
+PZ_SP_ENTITY_ID = env_str("PZ_SP_ENTITY_ID", "")
+PZ_SP_BASE_URL = env_str("PZ_SP_BASE_URL", "")
+PZ_SP_KEY_FILE = env_str("PZ_SP_KEY_FILE", "")
+PZ_SP_CERT_FILE = env_str("PZ_SP_CERT_FILE", "")
+PZ_IDP_METADATA_FILE = env_str("PZ_IDP_METADATA_FILE", "")
+PZ_IDP_METADATA_URL = env_str("PZ_IDP_METADATA_URL", "")
+PZ_IDP_METADATA_CERT = env_str("PZ_IDP_METADATA_CERT", "")
+PZ_XMLSEC_BINARY = env_str("PZ_XMLSEC_BINARY", "")
+PZ_CLOCK_SKEW_SECONDS = env_int("PZ_CLOCK_SKEW_SECONDS", 60)
+#: Roles whose profiles may be worked in only in a session logged in through Profil Zaufany.
+PZ_REQUIRED_ROLES = env_list("PZ_REQUIRED_ROLES", [])
+if PZ_SP_ENTITY_ID and not (PZ_SP_KEY_FILE and PZ_SP_CERT_FILE):
+    raise ImproperlyConfigured("PZ_SP_ENTITY_ID needs PZ_SP_KEY_FILE and PZ_SP_CERT_FILE")
+if PZ_SP_ENTITY_ID and not (PZ_IDP_METADATA_FILE or PZ_IDP_METADATA_URL):
+    raise ImproperlyConfigured("PZ_SP_ENTITY_ID needs PZ_IDP_METADATA_FILE or PZ_IDP_METADATA_URL")
+if PZ_REQUIRED_ROLES and not PZ_SP_ENTITY_ID:
+    raise ImproperlyConfigured("PZ_REQUIRED_ROLES needs Profil Zaufany (PZ_SP_ENTITY_ID)")
 
 # Idle logout after 30 minutes without a request. A request renews the session's expiry when
 # the last renewal is SESSION_RENEW_SECONDS old (accounts.sessions.renew_expiry), not on every
@@ -455,6 +483,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # pysaml2 logs SAML messages and the NameID (personal data, the PESEL) below WARNING.
+    "loggers": {"saml2": {"level": "WARNING"}},
 }
 
 # A referral's planned start lies between the end of its session's qualification procedure

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("operations.urls")),  # /readyz, /metrics
     path("konto/", include("allauth.urls")),
     path("moje-konto/", include("accounts.urls")),
+    path("pz/", include("pz.urls")),
+    path("ssozi/", include("ssozi.urls")),
     path("jednostki/", include("referrals.views.units")),
     path("akredytacja/", include("accreditation.urls")),
     path("postepowanie/", include("qualification.urls")),
