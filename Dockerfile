@@ -22,7 +22,7 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --no
     && useradd --system --uid 10001 --home /app smk \
     && mkdir -p /app/var/media && chown -R smk /app/var
 
-USER smk
+USER 10001
 EXPOSE 8000
 CMD ["gunicorn", "smk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--access-logfile", "-", "--forwarded-allow-ips", "*"]

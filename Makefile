@@ -16,7 +16,8 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; \
 	done)
 
-.PHONY: help demo test lint fmt bench bench-data soak soak-short messages clean
+.PHONY: help demo test lint fmt bench bench-data soak soak-short messages clean \
+	backup restore prod-smoke lint-deploy
 
 help:
 	@echo "make demo   - install, migrate a local SQLite database, load demo data, serve on :8000"
@@ -24,6 +25,9 @@ help:
 	@echo "make lint   - ruff check, format check, the import layers (docs/architecture.md)"
 	@echo "make soak   - soak test: gunicorn + simulated clerks on PostgreSQL (smk_soak), SOAK_MINUTES=10"
 	@echo "make bench  - benchmark on PostgreSQL (DATABASE_URL, default smk_bench): bench/results/"
+	@echo "make backup / make restore BACKUP=… - pg_dump (custom format) + uploads (README.md)"
+	@echo "make prod-smoke - the compose services natively, DEBUG off: send a referral, e-mail, PDF"
+	@echo "make lint-deploy - docker-compose.yml through compose config, the Dockerfile through hadolint"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
@@ -75,10 +79,30 @@ bench-data: $(VENV)/.synced
 SOAK_MINUTES ?= 10
 SOAK_REQUESTS ?= 200000
 soak: $(VENV)/.synced
-	$(BIN)/python -m soak.run --fresh --minutes $(SOAK_MINUTES) --requests $(SOAK_REQUESTS)
+	$(BIN)/python -m soak.run --fresh --faults --minutes $(SOAK_MINUTES) --requests $(SOAK_REQUESTS)
 
 soak-short: $(VENV)/.synced
-	$(BIN)/python -m soak.run --minutes 0.75 --requests 4000
+	$(BIN)/python -m soak.run --minutes 0.75 --requests 4000 --drain-seconds 40
+
+# Backup and restore (README.md, "Backup and restore"): DATABASE_URL and MEDIA_ROOT natively,
+# COMPOSE=1 for the docker-compose deployment. restore loads into RESTORE_DATABASE_URL, a new
+# database, and runs check_invariants on it.
+backup:
+	deploy/backup.sh
+
+restore:
+	deploy/restore.sh
+
+# The compose services' commands natively with DEBUG off (README.md, "Production-like run"):
+# a fresh smk_smoke database, Redis, an SMTP sink, gunicorn, the worker and the scheduler.
+prod-smoke: $(VENV)/.synced
+	$(BIN)/python -m soak.smoke
+
+# Debian's docker-compose (v1) or the compose plugin: either checks the file without a daemon.
+COMPOSE := $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+lint-deploy: $(VENV)/.synced
+	POSTGRES_PASSWORD=check SECRET_KEY=check ALLOWED_HOSTS=check $(COMPOSE) -f docker-compose.yml config --quiet
+	$(BIN)/hadolint Dockerfile
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .

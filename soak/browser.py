@@ -26,6 +26,7 @@ class Page:
     status: int
     text: str
     location: str = ""
+    raw: bytes = b""
 
     def forms(self) -> list["Form"]:
         parser = _FormParser()
@@ -137,7 +138,9 @@ class Browser:
         except (urllib.error.URLError, OSError):
             status, content = 0, b""
         self.stats.record(kind or method, method, path, status, time.perf_counter() - start)
-        return Page(status, content.decode("utf-8", "replace"), location)
+        if status == 0:
+            time.sleep(1)  # a page that did not load: the person waits before trying again
+        return Page(status, content.decode("utf-8", "replace"), location, content)
 
     def get(self, path, kind="") -> Page:
         return self.request("GET", path, kind=kind)

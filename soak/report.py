@@ -4,6 +4,7 @@ import datetime
 import math
 import statistics
 import threading
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -22,6 +23,8 @@ class Stats:
     by_kind: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     outcomes: Counter = field(default_factory=Counter)
     server_errors: list[str] = field(default_factory=list)
+    #: When each 5xx or unanswered request happened (time.monotonic()), for the fault windows.
+    error_times: list[float] = field(default_factory=list)
 
     def record(self, kind: str, method: str, path: str, status: int, seconds: float):
         with self.lock:
@@ -30,6 +33,7 @@ class Stats:
             self.by_kind[kind].append(seconds)
             if status >= 500 or status == 0:
                 self.server_errors.append(f"{status} {method} {path}")
+                self.error_times.append(time.monotonic())
 
     def outcome(self, name: str):
         with self.lock:
