@@ -268,7 +268,9 @@ def account_information(request):
         initial = {"email": migrate_user.email, "email_repeat": migrate_user.email}
     elif identity is not None:
         initial = {"email": identity.user.email, "email_repeat": identity.user.email}
-    form = AccountInformationForm(request.POST or None, initial=initial)
+    form = AccountInformationForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             identity = services.bind_account(

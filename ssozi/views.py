@@ -30,7 +30,7 @@ def _steps(current: int) -> list[dict]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def legacy_login(request):
-    form = LegacyLoginForm(request.POST or None)
+    form = LegacyLoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         login = (request.POST.get("login") or "").strip().lower()
         if not ratelimit.consume(request, action="ssozi_move_failed", key=login, dry_run=True):
@@ -72,7 +72,10 @@ def summary(request, pk):
     except Profile.DoesNotExist:
         raise Http404 from None
     initial = {"phone": profile.contact_phone, "email": profile.contact_email or request.user.email}
-    form = ContactDataForm(request.POST or None, initial={**initial, "version": profile.version})
+    form = ContactDataForm(
+        request.POST if request.method == "POST" else None,
+        initial={**initial, "version": profile.version},
+    )
     if request.method == "POST" and form.is_valid():
         # "Twoje dane kontaktowe w jednostce", saved as "Edytuj dane kontaktowe" saves them.
         try:

@@ -266,6 +266,15 @@ def _eks_entries(w, e):
 
 
 FORMS: dict[str, Form] = {
+    # "Przenoszę uprawnienia z SSOZI", step 1: no old account matches in this world.
+    "SSOZ I: login and password": Form(
+        "uw_mazowieckie",
+        lambda w, e: reverse("ssozi:move"),
+        {
+            "login": lambda w, e: ["jkowalski", SCRIPT, IMG, ""],
+            "password": lambda w, e: ["stare-haslo", SCRIPT, ""],
+        },
+    ),
     # Formularz skierowania: every button posts the one form.
     "referral form": Form(
         "uw_mazowieckie",

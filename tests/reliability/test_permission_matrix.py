@@ -132,6 +132,28 @@ MATRIX: dict[str, Row] = {
     ),
     "account_reset_password_done": Row(PUBLIC),
     # Profil Zaufany (pz/): off in this world (PZ_SP_ENTITY_ID unset), so the SAML endpoints
+    # are not found; the first-login steps lead to the login page (LOGIN_STAGE) without a
+    # Profil Zaufany answer in the session.
+    "pz:metadata": Row(PUBLIC, get_ok={404}),
+    "pz:login": Row(PUBLIC, get_ok={404}),
+    "pz:acs": Row(PUBLIC, get_ok={404}),
+    "pz:slo": Row(PUBLIC, get_ok={404}),
+    "pz:logout_continue": Row(PUBLIC, kwargs={"key": "token"}, get_ok=LOGIN_STAGE),
+    "pz:migration": Row(PUBLIC, methods=(GET, POST), get_ok=LOGIN_STAGE, post_ok=LOGIN_STAGE),
+    "pz:account_information": Row(
+        PUBLIC, methods=(GET, POST), get_ok=LOGIN_STAGE, post_ok=LOGIN_STAGE
+    ),
+    "pz:activation_pending": Row(PUBLIC, get_ok=LOGIN_STAGE),
+    "pz:resend_activation": Row(PUBLIC, methods=(POST,), post_ok=LOGIN_STAGE),
+    "pz:activate": Row(
+        PUBLIC, kwargs={"key": "token"}, methods=(GET, POST), get_ok={404}, post_ok={404}
+    ),
+    "pz:required": Row(PUBLIC),
+    # "Przenoszę uprawnienia z SSOZI" (ssozi/): anyone logged in; the summary of one's own
+    # profile only.
+    "ssozi:move": Row(LOGIN, methods=(GET, POST)),
+    "ssozi:summary": Row(LOGIN, kwargs={"pk": "profile"}, methods=(GET, POST), scope="person"),
+    # Profil Zaufany (pz/): off in this world (PZ_SP_ENTITY_ID unset), so the SAML endpoints
     # are not found; the first-login steps lead to the login page without a Profil Zaufany
     # answer in the session.
     "pz:metadata": Row(PUBLIC, get_ok={404}),
