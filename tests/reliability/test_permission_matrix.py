@@ -153,26 +153,6 @@ MATRIX: dict[str, Row] = {
     # profile only.
     "ssozi:move": Row(LOGIN, methods=(GET, POST)),
     "ssozi:summary": Row(LOGIN, kwargs={"pk": "profile"}, methods=(GET, POST), scope="person"),
-    # Profil Zaufany (pz/): off in this world (PZ_SP_ENTITY_ID unset), so the SAML endpoints
-    # are not found; the first-login steps lead to the login page without a Profil Zaufany
-    # answer in the session.
-    "pz:metadata": Row(PUBLIC, get_ok={404}),
-    "pz:login": Row(PUBLIC, get_ok={404}),
-    "pz:acs": Row(PUBLIC, get_ok={404}),
-    "pz:slo": Row(PUBLIC, get_ok={404}),
-    "pz:logout_continue": Row(PUBLIC, kwargs={"key": "token"}, get_ok=OK_OR_REDIRECT),
-    "pz:migration": Row(PUBLIC, methods=(GET, POST), get_ok=OK_OR_REDIRECT),
-    "pz:account_information": Row(PUBLIC, methods=(GET, POST), get_ok=OK_OR_REDIRECT),
-    "pz:activation_pending": Row(PUBLIC, get_ok=OK_OR_REDIRECT),
-    "pz:resend_activation": Row(PUBLIC, methods=(POST,)),
-    "pz:activate": Row(
-        PUBLIC, kwargs={"key": "token"}, methods=(GET, POST), get_ok={404}, post_ok={404}
-    ),
-    "pz:required": Row(PUBLIC),
-    # "Przenoszę uprawnienia z SSOZI" (ssozi/): anyone logged in; the summary of one's own
-    # profile only.
-    "ssozi:move": Row(LOGIN, methods=(GET, POST)),
-    "ssozi:summary": Row(LOGIN, kwargs={"pk": "profile"}, methods=(GET, POST), scope="person"),
     "mfa_index": Row(LOGIN),
     "mfa_reauthenticate": Row(LOGIN, methods=(GET, POST), get_ok=OK_OR_REDIRECT),
     "mfa_activate_totp": Row(LOGIN, methods=(GET, POST), get_ok=OK_OR_REDIRECT),
