@@ -113,9 +113,12 @@ class Programme(models.Model):
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
     @property
-    def duration_years(self) -> int:
+    def duration_years(self) -> int | None:
         """The programme's years of training (a 42-month programme has 4): the yearly
-        training plan ("roczny plan szkolenia") has one year for each."""
+        training plan ("roczny plan szkolenia") has one year for each. None while the months
+        are not given yet (the admin's page of a new programme shows it empty)."""
+        if self.duration_months is None:
+            return None
         return math.ceil(self.duration_months / 12)
 
     def planned_end_from(self, start: datetime.date) -> datetime.date:

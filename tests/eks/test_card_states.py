@@ -10,7 +10,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.models import Role
 from eks import services
-from eks.models import Entry, PlanItem
+from eks.models import Card, Entry, PlanItem
 from eks.statuses import EntryStatus
 from reference.models import ElementKind
 from registry.models import EKSStatus, EntryKind, RegisterEntry
@@ -295,6 +295,30 @@ class TestYearlyPlan:
             "Kurs wprowadzający": "rok 1 → rok 2",
             "Staż w pracowni": "rok 2 → —",
         }
+
+    def test_once_the_first_year_began_it_is_fixed_and_the_second_stays_editable(
+        self, unit_mazowieckie, applicant, unit_staff, kierownik
+    ):
+        card = started_card(
+            unit_mazowieckie, applicant, start=datetime.date.today() + datetime.timedelta(days=2)
+        )
+        appoint(card, kierownik, unit_staff)
+        course, internship, _procedure = (element_of(card, kind).pk for kind in ElementKind.values)
+        self.plan(card, kierownik, {course: 1, internship: 2})
+        # Three months later the first year runs; the second has not begun.
+        Card.objects.filter(pk=card.pk).update(
+            start_date=datetime.date.today() - datetime.timedelta(days=90)
+        )
+        with pytest.raises(services.EKSError) as error:
+            self.plan(card, kierownik, {course: 2})
+        assert "Rok 1 szkolenia już się rozpoczął" in error.value.field_errors[f"element_{course}"]
+        with pytest.raises(services.EKSError) as error:
+            self.plan(card, kierownik, {internship: 1})
+        assert (
+            "Rok 1 szkolenia już się rozpoczął" in error.value.field_errors[f"element_{internship}"]
+        )
+        assert self.plan(card, kierownik, {internship: None}) == {"Staż w pracowni": ["rok 2", "—"]}
+        assert dict(PlanItem.objects.values_list("element_id", "year")) == {course: 1}
 
     def test_only_the_kierownik_plans_and_a_stale_plan_is_refused(
         self, appointed, kierownik, unit_staff, applicant

@@ -9,7 +9,7 @@ from django.urls import reverse
 from reference import demo as reference_demo
 from reference.models import ElementKind, Programme, ProgrammeElement, ProgrammeModule
 from tests.admin.test_application_corrections import admin_form_data
-from tests.factories import ProgrammeFactory
+from tests.factories import FieldFactory, ProgrammeFactory, mode
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,37 @@ def test_the_database_refuses_an_element_without_what_its_kind_needs(kind, weeks
         ProgrammeElement.objects.create(
             module=module, kind=kind, name="Element", weeks=weeks, required_count=count
         )
+
+
+def test_the_administrator_adds_a_programme_with_its_duration_and_first_module(
+    mfa_admin_client,
+):
+    field = FieldFactory()
+    url = reverse("admin:reference_programme_add")
+    page = mfa_admin_client.get(url)
+    assert page.status_code == 200
+    data = admin_form_data(page) | {
+        "field": str(field.pk),
+        "mode": str(mode().pk),
+        "name": "Program specjalizacji 2026",
+        "duration_months": "",
+        "valid_from": "2026-01-01",
+        "modules-TOTAL_FORMS": "1",
+        "modules-0-number": "1",
+        "modules-0-name": "Moduł podstawowy",
+    }
+    refused = mfa_admin_client.post(url, data)
+    assert refused.status_code == 200
+    assert "duration_months" in refused.context["adminform"].form.errors
+    assert not Programme.objects.filter(field=field).exists()
+
+    saved = mfa_admin_client.post(url, data | {"duration_months": "42"})
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    programme = Programme.objects.get(field=field)
+    assert (programme.duration_months, programme.duration_years) == (42, 4)
+    assert [m.name for m in programme.modules.all()] == ["Moduł podstawowy"]
+    change = mfa_admin_client.get(reverse("admin:reference_programme_change", args=[programme.pk]))
+    assert "czas trwania (lata)" in change.content.decode().lower()
 
 
 def test_the_administrator_edits_modules_on_the_programme_and_elements_on_the_module(
