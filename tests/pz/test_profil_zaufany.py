@@ -359,9 +359,9 @@ def test_a_password_login_is_recorded_with_its_method(client):
     assert event.data == {"method": "haslo"}
 
 
-def test_roles_can_require_a_profil_zaufany_session(client, pz_on, settings):
+def test_roles_can_require_a_profil_zaufany_session(client, pz_on, settings, uw_mazowieckie):
     settings.PZ_REQUIRED_ROLES = [Role.UW]
-    clerk = person_with_role(Role.UW)
+    clerk = uw_mazowieckie
     client.force_login(clerk)
     response = client.get(reverse("home"))
     assert response["Location"] == reverse("pz:required")
