@@ -7,6 +7,7 @@ named URL of every registered model admin, plus the site's own pages — so a mo
 later is covered without anyone adding it here.
 """
 
+import datetime
 import hashlib
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -21,11 +22,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from accreditation.models import ExpiryNotice, InternshipAccreditation
 from operations.models import JobRun
-from reference.models import Accreditation
+from reference.models import Accreditation, ElementKind, ProgrammeElement
 from tests.accounts.conftest import totp_code
 from tests.conftest import log_in
-from tests.factories import person_with_role
+from tests.factories import (
+    AccreditationFactory,
+    ScheduledStartFactory,
+    TraineeFactory,
+    UnitContactFactory,
+    person_with_role,
+)
+from training.models import Integration, OfferedPlaces
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +116,26 @@ def rows(world, settings):
     JobRun.objects.create(
         job="clear_sessions", period_start=timezone.now(), started_at=timezone.now()
     )
+    _rows_of_the_units_and_accreditations()
     return {model: model._default_manager.order_by("pk").first() for model in admin.site._registry}
+
+
+def _rows_of_the_units_and_accreditations():
+    """The rows of accreditation's and training's models that the world has none of."""
+    accreditation = AccreditationFactory()
+    unit, field = accreditation.unit, accreditation.field
+    internship = ProgrammeElement.objects.filter(kind=ElementKind.INTERNSHIP).first()
+    InternshipAccreditation.objects.create(
+        unit=unit, internship=internship, valid_from=datetime.date(2026, 1, 1), places=2
+    )
+    ExpiryNotice.objects.create(
+        accreditation=accreditation, days_before=90, valid_to=datetime.date(2026, 12, 31)
+    )
+    UnitContactFactory(unit=unit)
+    ScheduledStartFactory(accreditation=accreditation)
+    TraineeFactory(accreditation=accreditation)
+    OfferedPlaces.objects.create(unit=unit, field=field, places=1)
+    Integration.objects.create(unit=unit)
 
 
 def row_of(rows, page):
