@@ -61,6 +61,19 @@ class ApplicationFilter(FilterSet):
         empty_label=_("wszystkie"),
     )
 
+    limited_licence = django_filters.ChoiceFilter(
+        label=_("Ograniczone prawo wykonywania zawodu"),
+        choices=YES_NO,
+        method="filter_yes_no",
+        empty_label=_("wszystkie"),
+    )
+    repeat_residency = django_filters.ChoiceFilter(
+        label=_("Ponowny wniosek o rezydenturę"),
+        choices=YES_NO,
+        method="filter_yes_no",
+        empty_label=_("wszystkie"),
+    )
+
     class Meta:
         model = Application
         fields = [
@@ -74,6 +87,8 @@ class ApplicationFilter(FilterSet):
             "formal_evaluation",
             "points_entered",
             "qualified",
+            "limited_licence",
+            "repeat_residency",
         ]
 
     def filter_procedure(self, queryset, name, procedure):
@@ -95,6 +110,9 @@ class ApplicationFilter(FilterSet):
 
     def filter_points_entered(self, queryset, name, value):
         return queryset.filter(points__isnull=value == NO)
+
+    def filter_yes_no(self, queryset, name, value):
+        return queryset.filter(**{name: value == YES})
 
     def filter_qualified(self, queryset, name, value):
         return queryset.filter(qualified=value == YES)

@@ -417,6 +417,13 @@ ROLE_REQUESTS_EMAIL = env_str("ROLE_REQUESTS_EMAIL", "")
 #: A rejected or withdrawn role request becomes "zarchiwizowany" this many days after the
 #: decision (``manage.py archive_role_requests``, daily from cron).
 ROLE_REQUEST_ARCHIVE_DAYS = env_int("ROLE_REQUEST_ARCHIVE_DAYS", 30)
+#: Seed 002's second residency: an applicant already qualified for residency applies for it
+#: again — "refuse" (the default), "warn" (the office sees the flag) or "off".
+SECOND_RESIDENCY_RULE = env_str("SECOND_RESIDENCY_RULE", "refuse")
+if SECOND_RESIDENCY_RULE not in ("refuse", "warn", "off"):
+    raise ImproperlyConfigured(
+        f"SECOND_RESIDENCY_RULE must be refuse, warn or off, not {SECOND_RESIDENCY_RULE!r}"
+    )
 
 # Transport security: on by default, off only for a local DEBUG run over plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

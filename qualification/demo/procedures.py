@@ -73,8 +73,9 @@ MAZOWIECKIE_RANKINGS = [
 
 #: The demo applicant's approved application in the closed mazowieckie procedure.
 DEMO_APPLICANT_RANKING = ("laboratoryjna-diagnostyka-medyczna", RES)
-#: The demo applicant's draft in the open session.
-DEMO_APPLICANT_DRAFT = ("laboratoryjna-genetyka-medyczna", RES)
+#: The demo applicant's draft in the open session: poza rezydenturą, as they were qualified
+#: for residency already (seed 002 refuses a second residency: SECOND_RESIDENCY_RULE).
+DEMO_APPLICANT_DRAFT = ("laboratoryjna-genetyka-medyczna", NON)
 
 NEGATIVE_REASONS = [
     "Brak dokumentu potwierdzającego wpis na listę diagnostów laboratoryjnych.",

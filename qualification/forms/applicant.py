@@ -17,6 +17,13 @@ from qualification.services.applicant import (
     no_units_message,
     sessions_accepting,
 )
+from qualification.services.applicant.statements import (
+    REFUSE,
+    STATEMENT_FIELDS,
+    earlier_residency,
+    second_residency_message,
+    second_residency_rule,
+)
 from reference.models import Field, Mode, Voivodeship
 from smk.uploads import validate_document
 
@@ -57,9 +64,10 @@ class ChoiceForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, day: datetime.date | None = None, hidden=False, **kwargs):
+    def __init__(self, *args, day: datetime.date | None = None, hidden=False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.day = day or timezone.localdate()
+        self.user = user
         self.fields["session"].queryset = sessions_accepting(self.day)
         if hidden:
             for field in self.fields.values():
@@ -70,6 +78,12 @@ class ChoiceForm(forms.Form):
         voivodeship, field = cleaned.get("voivodeship"), cleaned.get("field")
         if voivodeship and field and not accredited_units(voivodeship, field, self.day).exists():
             self.add_error("field", no_units_message(voivodeship, field))
+        session, mode = cleaned.get("session"), cleaned.get("mode")
+        if self.user is not None and session and mode and second_residency_rule() == REFUSE:
+            # Said at once, next to the mode; the service decides again when creating.
+            earlier = earlier_residency(user=self.user, pesel="", session=session, mode=mode)
+            if earlier is not None:
+                self.add_error("mode", second_residency_message(earlier))
         return cleaned
 
 
@@ -84,7 +98,7 @@ class ApplicationDataForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = APPLICANT_FIELDS
+        fields = (*APPLICANT_FIELDS, *STATEMENT_FIELDS)
         # "4,50" as Polish people write it (and "4.50" too).
         localized_fields = ("study_result",)
         labels = {
@@ -98,6 +112,10 @@ class ApplicationDataForm(forms.ModelForm):
             "university": gettext_lazy("Uczelnia"),
             "graduation_year": gettext_lazy("Rok ukończenia studiów"),
             "study_result": gettext_lazy("Wynik studiów"),
+            "limited_licence": gettext_lazy("Posiadam ograniczone prawo wykonywania zawodu"),
+            "preferred_mode": gettext_lazy(
+                "Oświadczenie: preferowany tryb odbywania szkolenia specjalizacyjnego"
+            ),
         }
         help_texts = {
             "licence_number": gettext_lazy(
@@ -127,6 +145,8 @@ class ApplicationDataForm(forms.ModelForm):
             # Everything is needed on the application (SPEC §3); the model allows blanks only
             # for applications the office entered from paper.
             self.fields[name].required = True
+        self.fields["preferred_mode"].queryset = Mode.objects.order_by("name")
+        self.fields["preferred_mode"].empty_label = _("— nie dotyczy (wniosek w jednym trybie) —")
         units = accredited_units(voivodeship, field, day)
         for position in range(1, MAX_PREFERRED_UNITS + 1):
             self.fields[f"unit_{position}"] = UnitChoiceField(
@@ -191,7 +211,9 @@ class ApplicationDataForm(forms.ModelForm):
 
     @property
     def applicant_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in APPLICANT_FIELDS}
+        return {
+            name: self.cleaned_data.get(name) for name in (*APPLICANT_FIELDS, *STATEMENT_FIELDS)
+        }
 
     @property
     def unit_fields(self):

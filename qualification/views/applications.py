@@ -61,7 +61,7 @@ def _with_next(url: str, next_url: str) -> str:
 
 def _applications():
     return Application.objects.select_related(
-        "session", "voivodeship", "field", "mode", "evaluated_by"
+        "session", "voivodeship", "field", "mode", "evaluated_by", "preferred_mode"
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from qualification.models import ApplicationStatus, FormalEvaluation, Stage
+from reference.models import Mode
 from referrals.models import ReferralStatus
 from registry.services import create_eks
 from tests.applicant.conftest import create
@@ -119,6 +120,8 @@ def closed_story(applicant, field, units):
         formal_evaluation=FormalEvaluation.POSITIVE,
         ranking_position=3,
         qualified=True,
+        # Poza rezydenturą: the residency draft below would be a second residency (seed 002).
+        mode=Mode.objects.get(code=Mode.NON_RESIDENCY),
     )
     ReferralFactory(
         number="SK/2026/14/00007",

@@ -34,6 +34,11 @@ def statuses(*applications):
 
 
 def approve(application, user):
+    # These tests are about deactivation; the statement of the preferred mode seed 002 asks
+    # for when applying in both modes is given here (its own tests: test_statements.py).
+    Application.objects.filter(pk=application.pk, preferred_mode=None).update(
+        preferred_mode=application.mode_id
+    )
     application.refresh_from_db()
     return approve_application(
         application.pk,

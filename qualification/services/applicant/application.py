@@ -24,6 +24,14 @@ from qualification.services.applicant.rules import (
     stored_value,
     validate_application,
 )
+from qualification.services.applicant.statements import (
+    REFUSE,
+    STATEMENT_FIELDS,
+    earlier_residency,
+    second_residency_message,
+    second_residency_rule,
+    second_residency_warning,
+)
 from reference.models import Field, Mode, TrainingUnit, Voivodeship
 from smk.audit import log_event, register_actions
 from smk.numbering import next_number
@@ -42,6 +50,8 @@ def draft_number_prefix(session: Session) -> str:
 
 
 def _text(value) -> str:
+    if isinstance(value, bool):
+        return _("tak") if value else _("nie")
     return "" if value is None else str(value)
 
 
@@ -52,6 +62,8 @@ def _text(value) -> str:
 class Created:
     application: Application
     deactivated: list[Deactivation]
+    #: What the applicant is warned of (a second residency when the rule only warns).
+    warning: str = ""
 
 
 @transaction.atomic(durable=True)
@@ -97,9 +109,16 @@ def create_application(
         mode=mode,
         applicant=user,
         status=ApplicationStatus.DRAFT,
-        **{name: stored_value(data, name) for name in APPLICANT_FIELDS},
+        **{name: stored_value(data, name) for name in (*APPLICANT_FIELDS, *STATEMENT_FIELDS)},
     )
     validate_application(application)
+    warning = ""
+    earlier = earlier_residency(user=user, pesel=application.pesel, session=session, mode=mode)
+    if earlier is not None:
+        if second_residency_rule() == REFUSE:
+            raise ApplicantError(second_residency_message(earlier))
+        application.repeat_residency = True
+        warning = second_residency_warning(earlier)
     for deactivation in deactivations:
         deactivate(deactivation, replaced_by=application.number, user=user, profile=profile)
     application.save()
@@ -116,9 +135,10 @@ def create_application(
         data={
             "preferred_units": [unit.name for unit in units],
             "deactivated": [d.application.number for d in deactivations],
+            **({"repeat_residency_of": earlier.number} if warning else {}),
         },
     )
-    return Created(application, deactivations)
+    return Created(application, deactivations, warning)
 
 
 # --- editing a draft ---------------------------------------------------------------------------
@@ -142,7 +162,7 @@ def update_draft(
         raise ApplicantError(stale_message())
     units = checked_units(unit_ids, application.voivodeship, application.field, day)
     changes = {}
-    for name in APPLICANT_FIELDS:
+    for name in (*APPLICANT_FIELDS, *STATEMENT_FIELDS):
         new = stored_value(data, name)
         if _text(getattr(application, name)) != _text(new):
             changes[name] = [_text(getattr(application, name)), _text(new)]
@@ -163,6 +183,6 @@ def update_draft(
             for position, unit in enumerate(units, start=1)
         )
     application.version += 1
-    application.save(update_fields=[*APPLICANT_FIELDS, "version"])
+    application.save(update_fields=[*APPLICANT_FIELDS, *STATEMENT_FIELDS, "version"])
     log_event(application, "application.updated", user=user, profile=profile, data=changes)
     return application

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from qualification.models import Application, ApplicationStatus
 from qualification.services.applicant.rules import (
     ApplicantError,
+    active_applications,
     checked_units,
     deactivations_for,
     edit_refusal,
@@ -18,6 +19,7 @@ from qualification.services.applicant.rules import (
     missing_data,
     stale_message,
 )
+from qualification.services.applicant.statements import statement_obstacles
 from qualification.services.closing import application_number_prefix
 from smk.audit import log_event, register_actions
 from smk.numbering import next_number
@@ -46,6 +48,9 @@ def approval_obstacles(application: Application, day: datetime.date | None = Non
         checked_units(unit_ids, application.voivodeship, application.field, day)
     except ApplicantError as error:
         problems.append(str(error))
+    if application.applicant_id is not None:
+        active = active_applications(application.applicant, application.session)
+        problems += statement_obstacles(application, active)
     return problems
 
 

@@ -219,11 +219,17 @@ def deactivate(deactivation: Deactivation, *, replaced_by: str, user, profile) -
 
 
 #: Applicant fields stored as NULL when empty (the others as "").
-_NULLABLE = frozenset({"graduation_year", "study_result"})
+_NULLABLE = frozenset({"graduation_year", "study_result", "preferred_mode"})
+
+
+#: Statements stored as True or False (missing: False).
+_BOOLEAN = frozenset({"limited_licence"})
 
 
 def stored_value(data: Mapping, name: str):
     value = data.get(name)
+    if name in _BOOLEAN:
+        return bool(value)
     if value in (None, ""):
         return None if name in _NULLABLE else ""
     return value.strip() if isinstance(value, str) else value
