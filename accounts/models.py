@@ -406,6 +406,15 @@ class RoleRequestBatch(models.Model):
     def __str__(self):
         return ", ".join(r.number for r in self.requests.all()) or f"#{self.pk}"
 
+    # Both read the (prefetched) attachments once: "Moje konto" lists them per request.
+    @property
+    def pending_attachments(self) -> list:
+        return [a for a in self.attachments.all() if a.state == AttachmentState.PENDING_SCAN]
+
+    @property
+    def safe_attachments(self) -> list:
+        return [a for a in self.attachments.all() if a.state == AttachmentState.SAFE]
+
 
 class RoleRequestQuerySet(ScopedQuerySet):
     #: The central administrator sees every request; a person sees their own.

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import ContactDataForm, ReminderForm, SwitchProfileForm
-from accounts.institutions import institution_label_expression
+from accounts.institutions import institution_label_expression, requests_email
 from accounts.models import ProfileRole, ProfileStatus, RoleRequest, RoleRequestAttachment
 from accounts.profiles import activate_profile
 from accounts.reminders import requests_missing_attachment
@@ -43,7 +43,11 @@ def my_account(request):
         .with_status()
         .annotate(label=label)
         .select_related("voivodeship", "unit", "unit__voivodeship")
-        .prefetch_related(Prefetch("roles", queryset=ProfileRole.objects.select_related("request")))
+        .prefetch_related(
+            Prefetch("roles", queryset=ProfileRole.objects.select_related("request")),
+            # "Złożone wnioski" of each active profile.
+            Prefetch("role_requests", queryset=RoleRequest.objects.order_by("-created_at", "-pk")),
+        )
     )
     pending = (
         own_requests(request)
@@ -78,6 +82,7 @@ def my_account(request):
             ),
             "others": build_section(request, "pozostale", others, OTHER_SORTS, default="data"),
             "has_any_profile": own_profiles(request).exists(),
+            "requests_email": requests_email(),
         },
     )
 

@@ -52,15 +52,24 @@ class Section:
     key: str
     page_obj: Page
     sort_options: list[SortOption] = field(default_factory=list)
+    #: "Pokaż na stronie": (size, url, current).
+    page_sizes: list[SortOption] = field(default_factory=list)
     previous_url: str = ""
     next_url: str = ""
 
 
-def build_section(request, key, queryset, sorts, *, default, per_page=5) -> Section:
-    """``sorts`` maps a sort value to (label, ordering)."""
+#: "Pokaż na stronie" of the "Moje konto" lists (the first is the default).
+PAGE_SIZES = (5, 10, 20)
+
+
+def build_section(request, key, queryset, sorts, *, default) -> Section:
+    """``sorts`` maps a sort value to (label, ordering); ``{key}_na_stronie`` picks the page
+    size among :data:`PAGE_SIZES`."""
     sort = request.GET.get(f"{key}_sort", default)
     if sort not in sorts:
         sort = default
+    size = request.GET.get(f"{key}_na_stronie", "")
+    per_page = int(size) if size.isdigit() and int(size) in PAGE_SIZES else PAGE_SIZES[0]
     paginator = Paginator(queryset.order_by(*sorts[sort][1]), per_page)
     page = paginator.get_page(request.GET.get(f"{key}_strona"))
 
@@ -78,6 +87,12 @@ def build_section(request, key, queryset, sorts, *, default, per_page=5) -> Sect
                 value, label, url(**{f"{key}_sort": value, f"{key}_strona": 1}), value == sort
             )
             for value, (label, _ordering) in sorts.items()
+        ],
+        page_sizes=[
+            SortOption(
+                str(n), str(n), url(**{f"{key}_na_stronie": n, f"{key}_strona": 1}), n == per_page
+            )
+            for n in PAGE_SIZES
         ],
         previous_url=url(**{f"{key}_strona": page.previous_page_number()})
         if page.has_previous()

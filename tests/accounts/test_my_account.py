@@ -168,12 +168,15 @@ class TestMyAccountPage:
             "Oczekujące wnioski",
             "Pozostałe profile",
             "Brak załączników",
-            "Odrzucony",
+            "odrzucony („Błędna jednostka”)",
             "Nieaktywowany",
             "Wnioskuj o inne role",
             "Edytuj dane kontaktowe",
             "Wycofaj wniosek",
-            "Składam wniosek",
+            "Utwórz nowy profil",
+            "Złożone wnioski",
+            "Pokaż instrukcję",
+            "Pokaż na stronie",
         ):
             assert text in page, text
 
@@ -333,3 +336,57 @@ class TestReminder:
 def test_a_profile_with_a_role_but_no_request_has_no_numbers(uw_mazowieckie):
     role = ProfileRole.objects.get(profile__user=uw_mazowieckie)
     assert role.request is None
+
+
+class TestMojeKontoAsTheSeedDrawsIt:
+    def test_a_request_to_a_voivodeship_office_shows_its_nip_and_regon(
+        self, client_of, requester, submit
+    ):
+        submit(malopolskie_office(), [Role.UW])
+        page = client_of(requester).get(MY_ACCOUNT).content.decode()
+        institution = malopolskie_office()
+        assert institution.nip in page and institution.regon in page
+        assert "Numer księgi rejestrowej" in page
+
+    def test_a_safe_file_has_pobierz_and_usun_on_the_request_itself(
+        self, client_of, requester, submit, office_mazowieckie
+    ):
+        batch = submit(office_mazowieckie, [Role.UW])
+        services.attach_signed_file(batch.pk, user=requester, upload=upload())
+        attachment = batch.attachments.get()
+        page = client_of(requester).get(MY_ACCOUNT).content.decode()
+        assert "Bezpieczne pliki załączone do wniosku" in page
+        assert reverse("accounts:download_attachment", args=[attachment.pk]) in page
+        assert reverse("accounts:delete_attachment", args=[attachment.pk]) in page
+
+    def test_zlozone_wnioski_of_an_active_profile_list_every_request(
+        self, client_of, requester, submit, office_mazowieckie, mfa_administrator
+    ):
+        batch = submit(office_mazowieckie, [Role.UW, Role.WOJEWODA])
+        uw, wojewoda = batch.requests.get(role=Role.UW), batch.requests.get(role=Role.WOJEWODA)
+        services.approve_request(uw.pk, user=mfa_administrator, acting_profile=None)
+        services.reject_request(
+            wojewoda.pk, user=mfa_administrator, acting_profile=None, reason="Brak upoważnienia"
+        )
+        response = client_of(requester).get(MY_ACCOUNT)
+        (profile,) = response.context["active"].page_obj
+        assert {r.number for r in profile.role_requests.all()} == {uw.number, wojewoda.number}
+        page = response.content.decode()
+        assert "Złożone wnioski" in page and "odrzucony („Brak upoważnienia”)" in page
+
+    def test_pokaz_na_stronie_changes_the_page_size_of_one_list(self, client_of, requester, submit):
+        for letter in "ABCDEFG":
+            submit(Institution.training_unit(TrainingUnitFactory(name=letter)), [Role.UNIT_STAFF])
+        client = client_of(requester)
+        assert len(client.get(MY_ACCOUNT).context["pending"].page_obj) == 5
+        bigger = client.get(MY_ACCOUNT, {"oczekujace_na_stronie": 10}).context["pending"]
+        assert len(bigger.page_obj) == 7
+        assert [o.current for o in bigger.page_sizes] == [False, True, False]
+        odd = client.get(MY_ACCOUNT, {"oczekujace_na_stronie": 7}).context["pending"]
+        assert len(odd.page_obj) == 5
+
+    def test_a_person_without_a_profile_sees_skladam_wniosek_not_utworz_nowy_profil(
+        self, client_of, requester
+    ):
+        page = client_of(requester).get(MY_ACCOUNT).content.decode()
+        assert "Składam wniosek" in page and "Utwórz nowy profil" not in page
