@@ -246,14 +246,16 @@ class Stack:
             )
 
     def manage(self, *args, check=True) -> subprocess.CompletedProcess:
-        return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        done = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
             [sys.executable, "manage.py", *args],
             cwd=BASE_DIR,
             env=self.env,
-            check=check,
             capture_output=True,
             text=True,
         )
+        if check and done.returncode:
+            raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        return done
 
     def prepare(self, *, seed: bool):
         """What the compose file's ``migrate`` service does, then the demo data."""

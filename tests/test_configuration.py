@@ -111,7 +111,7 @@ def test_without_redis_the_default_cache_is_shared_by_every_process_never_local_
     backends = _settings_of(CACHE_BACKENDS)
     assert backends["default"] == "django.core.cache.backends.db.DatabaseCache"
     redis = _settings_of(CACHE_BACKENDS, REDIS_URL="redis://127.0.0.1:6379/0")
-    assert redis["default"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["default"] == "smk.cache.FailSafeRedisCache"  # RedisCache that outlives Redis
 
 
 def test_migrate_alone_creates_the_table_of_the_default_cache(tmp_path):

@@ -139,6 +139,7 @@ def test_with_redis_down_nobody_logs_in_not_even_with_the_right_password(redis_d
     response = log_in(client, person.email)
 
     assert response.status_code == 429
+    assert "Spróbuj ponownie za kilka minut." in response.content.decode()
     assert not logged_in(client)
 
 
