@@ -306,7 +306,8 @@ TASK_MAX_RUNS = env_int("TASK_MAX_RUNS", 3)
 READINESS_QUEUE_STUCK_SECONDS = env_int("READINESS_QUEUE_STUCK_SECONDS", 10 * 60)
 if min(TASK_RUN_TIMEOUT_SECONDS, TASK_MAX_RUNS, READINESS_QUEUE_STUCK_SECONDS) < 1:
     raise ImproperlyConfigured(
-        "TASK_RUN_TIMEOUT_SECONDS, TASK_MAX_RUNS and READINESS_QUEUE_STUCK_SECONDS must be 1 or more"
+        "TASK_RUN_TIMEOUT_SECONDS, TASK_MAX_RUNS and READINESS_QUEUE_STUCK_SECONDS "
+        "must be 1 or more"
     )
 
 # /metrics answers only these addresses or networks (the connection's, never a header's);
