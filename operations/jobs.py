@@ -106,6 +106,13 @@ JOBS = (
         DAY,
         ("prune_idempotency_keys",),
     ),
+    Job(
+        "archive_role_requests",
+        _("Archiwizacja odrzuconych i wycofanych wniosków o rolę"),
+        {"hour": "4", "minute": "0"},
+        DAY,
+        ("archive_role_requests",),
+    ),
 )
 BY_NAME = {job.name: job for job in JOBS}
 
