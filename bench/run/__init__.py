@@ -21,7 +21,9 @@ SECRET_KEY, plain HTTP on loopback, ``CONN_MAX_AGE=60`` as docker-compose runs i
    rolled back afterwards;
 5. the referral PDF: ms per document; the EKS's pages (a half-filled card as the office, the
    unit, its kierownik and the diagnostician see it, its history, the list, the kierownik's
-   queue, its PDF) against the queries their tests pin (:mod:`~bench.run.eks`);
+   queue, its PDF) against the queries their tests pin (:mod:`~bench.run.eks`); the
+   integration API: the unit's referral list as its system reads it and the initial load of
+   5,000 trainees in one request, rolled back afterwards (:mod:`~bench.run.api`);
 6. over HTTP: gunicorn on loopback and ``wrk`` at 32 connections on the list page, with the
    session cookies of 32 logged-in clerks: requests/s and p99.
 
@@ -31,7 +33,8 @@ small procedures, a short wrk run) and writes ``<date>-quick.*``.
 
 One module per part: :mod:`~bench.run.subjects` (what is opened), :mod:`~bench.run.pages`,
 :mod:`~bench.run.pdf`, :mod:`~bench.run.actions`, :mod:`~bench.run.closing`,
-:mod:`~bench.run.over_http`, :mod:`~bench.run.eks`, :mod:`~bench.run.report` (budgets and results),
+:mod:`~bench.run.over_http`, :mod:`~bench.run.eks`, :mod:`~bench.run.api`,
+:mod:`~bench.run.report` (budgets and results),
 :mod:`~bench.run.main` (the run); :mod:`~bench.run.common` holds what they share.
 """
 

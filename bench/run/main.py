@@ -6,6 +6,7 @@ import platform
 import sys
 
 from bench.run.actions import measure_actions
+from bench.run.api import api_budgets, measure_api
 from bench.run.closing import measure_closing
 from bench.run.common import BASE_DIR, BENCH_ENV, DEFAULT_DATABASE_URL, Settings
 from bench.run.eks import eks_budgets, measure_eks
@@ -86,6 +87,12 @@ def run(*, quick: bool, scale: float, log=print) -> dict:
         if pages:
             results.update(pages)
         results["pdf"] = part("pdf", lambda: measure_pdf(subjects, settings.pdf_iterations)) or {}
+        results["api"] = (
+            part(
+                "api", lambda: measure_api(subjects.busiest_unit_id, settings.page_iterations, log)
+            )
+            or {}
+        )
     results["eks"] = part("eks", lambda: measure_eks(settings.page_iterations, log)) or {}
     results["actions"] = [
         row
@@ -107,7 +114,7 @@ def run(*, quick: bool, scale: float, log=print) -> dict:
     results["closing"] = part("closing", lambda: measure_closing(settings.closing_sizes, log)) or []
     if connection.vendor == "postgresql":
         results["http"] = part("http", lambda: measure_http(settings.wrk_seconds, log=log)) or {}
-    results["budgets"] = budgets(results) + eks_budgets(results)
+    results["budgets"] = budgets(results) + eks_budgets(results) + api_budgets(results)
     results["finished"] = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
     results["machine_after"] = machine()
     return results

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from bench.run.api import api_lines
 from bench.run.common import (
     ADMIN_SPEEDUP,
     CLOSE_5000_SECONDS,
@@ -166,6 +167,7 @@ def markdown(results: dict) -> str:
             lines += ["", _http_figures(f"The same at {low['connections']} connections", low)]
     elif http:
         lines += ["", f"HTTP: {http}"]
+    lines += api_lines(results)
     lines += ["", "| budget | value | limit | |", "|---|---:|---:|---|"]
     for row in results.get("budgets", []):
         lines.append(
