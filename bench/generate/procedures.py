@@ -276,6 +276,9 @@ class World(ReferralHistories):
             "qualified": None,
             "qualified_manually": False,
             "version": 1,
+            "limited_licence": False,
+            "preferred_mode_id": None,
+            "repeat_residency": False,
         }
         if status != ApplicationStatus.APPROVED:
             if status == ApplicationStatus.INACTIVE:

@@ -34,7 +34,7 @@ COLUMNS = {
         "formal_evaluation", "formal_reason", "evaluated_at", "evaluated_by_id",
         "employment_years", "points_employment", "points_publications", "points_courses",
         "points_other", "points", "ranking_position", "qualified", "qualified_manually",
-        "version",
+        "version", "limited_licence", "preferred_mode_id", "repeat_residency",
     ],
     PreferredUnit: ["id", "application_id", "unit_id", "position"],
     Referral: [

@@ -91,7 +91,8 @@ def pesels(count: int) -> list[str]:
 
 def scratch_unit(rows: int):
     """A unit of the scratch voivodeship with one accreditation of ``rows`` places."""
-    from bench.generate import SCRATCH_TERYT, nip_regon_source
+    from bench.generate import SCRATCH_TERYT
+    from bench.generate.helpers import nip_regon_source
     from reference.models import Accreditation, Field, TrainingUnit, Voivodeship
 
     taken = TrainingUnit.objects.values_list("nip", "regon")
