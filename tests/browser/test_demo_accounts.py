@@ -73,10 +73,14 @@ def test_a_clerk_of_malopolskie_gets_404_on_a_mazowieckie_unit(demo_data, login,
 
 def test_a_person_with_two_profiles_switches_with_pracuj_w_profilu(demo_data, login, page):
     login("uw.dwa.profile@smk.local")
-    page.get_by_label("Profil").select_option(
+    # After the login the person chooses a profile first (seed 003), the last used one offered.
+    expect(page.get_by_role("heading", name="Wybierz profil")).to_be_visible()
+    page.get_by_role("main").get_by_role("button", name="Pracuj w profilu").click()
+    switcher = page.locator("form.profile-switcher")
+    switcher.get_by_label("Profil").select_option(
         label="Urząd Wojewódzki — małopolskie (Urząd Wojewódzki)"
     )
-    page.get_by_role("button", name="Pracuj w profilu").click()
+    switcher.get_by_role("button", name="Pracuj w profilu").click()
     expect(page.get_by_text("Pracujesz teraz w profilu")).to_be_visible()
     page.get_by_role("link", name="Jednostki szkoleniowe").first.click()
     expect(page.get_by_role("cell", name="małopolskie").first).to_be_visible()
