@@ -42,6 +42,15 @@ def valid_regon() -> str:
     return body + regon.calc_check_digit(body)
 
 
+def change_events():
+    """The history without its log-ins: what a step changed, for "nothing changed" checks
+    (every log-in of a test client lands in the account's history too)."""
+    from pz.services import LOGGED_IN
+    from smk.models import Event
+
+    return Event.objects.exclude(action=LOGGED_IN)
+
+
 def voivodeship(name: str) -> Voivodeship:
     """One of the 16 voivodeships the data migration loaded."""
     return Voivodeship.objects.get(name=name)

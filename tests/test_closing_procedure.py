@@ -14,6 +14,7 @@ from tests.factories import (
     ProcedureFactory,
     SlotListFactory,
     SlotListItemFactory,
+    change_events,
     mode,
 )
 
@@ -201,7 +202,7 @@ def test_a_failure_half_way_leaves_nothing_half_done(procedure, field, uw_mazowi
     with pytest.raises(RuntimeError):
         close_procedure(procedure.pk, user=uw_mazowieckie, profile=None)
     assert not Referral.objects.exists()
-    assert not Event.objects.exists()
+    assert not change_events().exists()
     for application in applications:
         application.refresh_from_db()
         assert (application.qualified, application.ranking_position) == (None, None)

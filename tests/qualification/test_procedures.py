@@ -29,6 +29,7 @@ from tests.factories import (
     SessionFactory,
     SlotListFactory,
     SlotListItemFactory,
+    change_events,
     mode,
     person_with_role,
 )
@@ -320,7 +321,7 @@ def test_formal_evaluation_cannot_start_while_applications_are_accepted(
     assert "Przyjmowanie wniosków trwa do" in message
     procedure.refresh_from_db()
     assert procedure.stage == Stage.APPLICATIONS
-    assert not Event.objects.exists()
+    assert not change_events().exists()
 
 
 def test_competition_cannot_start_while_applications_wait_for_formal_evaluation(
@@ -431,12 +432,12 @@ def test_closing_twice_gives_a_clear_message_and_creates_nothing_more(
     application(procedure, field, points=Decimal("5"))
     client = client_of(uw_mazowieckie)
     client.post(url("procedure_close", procedure), follow=True)
-    events = Event.objects.count()
+    events = change_events().count()
     response = client.post(url("procedure_close", procedure))
     assert response.status_code == 302
     assert messages_of(response) == ["Postępowanie zostało już zakończone."]
     assert Referral.objects.count() == 1
-    assert Event.objects.count() == events
+    assert change_events().count() == events
 
 
 def test_closing_without_an_approved_slot_list_gives_a_clear_message_and_changes_nothing(

@@ -24,6 +24,7 @@ from tests.factories import (
     SessionFactory,
     SlotListFactory,
     SlotListItemFactory,
+    change_events,
     mode,
     person_with_role,
 )
@@ -191,7 +192,7 @@ def test_bad_places_get_a_message_next_to_the_field_and_nothing_is_saved(
     assert f'<p class="field__error" id="id_{cell(field)}_error">{message}</p>' in html
     assert f'aria-describedby="id_{cell(field)}_error"' in html
     assert current_places(slot_list) == {(field.pk, mode().pk): 4}
-    assert not Event.objects.exists()
+    assert not change_events().exists()
 
 
 def test_a_form_shown_before_someone_else_saved_is_refused(
@@ -278,7 +279,7 @@ def test_approving_twice_gives_a_clear_message(client_of, wojewoda_mazowieckie, 
     slot_list = with_status(slot_list, SlotListStatus.APPROVED)
     response = client_of(wojewoda_mazowieckie).post(url("slot_list_approve", slot_list))
     assert messages_of(response) == ["Lista miejsc szkoleniowych została już zatwierdzona."]
-    assert not Event.objects.exists()
+    assert not change_events().exists()
 
 
 def test_the_wojewoda_publishes_an_approved_list(client_of, wojewoda_mazowieckie, slot_list):
@@ -318,7 +319,7 @@ def test_a_uw_clerk_may_neither_approve_nor_publish_and_sees_no_such_buttons(
     assert client.post(url(name, slot_list)).status_code == 403
     slot_list.refresh_from_db()
     assert slot_list.status == status
-    assert not Event.objects.exists()
+    assert not change_events().exists()
 
 
 # --- the public page
