@@ -62,7 +62,23 @@ ANONYMOUS_ONLY = {"account_login", "account_signup", "account_reset_password"}
 
 #: Argument-less patterns that are not pages to visit from a map.
 NOT_LISTED = {
+    # For machines: probes and Prometheus.
     "healthz",
+    "readyz",
+    "metrics",
+    # Profil Zaufany: the SAML endpoints and the first login's steps, reached from the
+    # "Profil Zaufany" button, never opened on their own.
+    "pz:metadata",
+    "pz:login",
+    "pz:acs",
+    "pz:slo",
+    "pz:migration",
+    "pz:account_information",
+    "pz:activation_pending",
+    "pz:resend_activation",
+    "pz:required",
+    # "Przenoszę uprawnienia z SSOZI": offered on the start screen to a user without a profile.
+    "ssozi:move",
     "account_logout",
     "account_inactive",
     "account_reauthenticate",
