@@ -491,8 +491,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # pysaml2 logs SAML messages and the NameID (personal data, the PESEL) below WARNING.
-    "loggers": {"saml2": {"level": "WARNING"}},
+    # pysaml2 logs SAML messages and the NameID (personal data, the PESEL) below WARNING;
+    # xmlschema (under pysaml2) logs every schema it loads at INFO.
+    "loggers": {"saml2": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}},
 }
 
 # A referral's planned start lies between the end of its session's qualification procedure
