@@ -33,6 +33,17 @@ class OfficeReferralSerializer(ReferralSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, referral):
+        data = super().to_representation(referral)
+        del data["pdf_url"]
+        unit = referral.unit
+        data["unit"] = None if unit is None else str(unit.name)
+        data["rank_points"] = self.fields["rank_points"].to_representation(referral.rank_points)
+        return data
+
+    def get_pdf_url(self, referral):
+        return None  # not in this serializer's fields: no URL to build for each row
+
 
 class OfficeReferralFilter(ReferralFilter):
     session = IdFilter(field_name="session_id", label=gettext_lazy("id sesji"))

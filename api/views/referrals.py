@@ -40,6 +40,14 @@ class ApplicantSerializer(serializers.Serializer):
     phone = serializers.CharField(label=gettext_lazy("telefon"))
 
 
+APPLICANT_FIELDS = tuple(ApplicantSerializer._declared_fields)
+
+
+def _text(value):
+    """What DRF's CharField makes of a value: ``None`` stays, anything else is a string."""
+    return None if value is None else str(value)
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", label=gettext_lazy("status"))
     session = serializers.CharField(source="session.name", label=gettext_lazy("sesja"))
@@ -99,6 +107,60 @@ class ReferralSerializer(serializers.ModelSerializer):
             "pdf_url",
         ]
         read_only_fields = fields
+
+    def to_representation(self, referral):
+        """The fields declared above, read straight off the row and its joined rows.
+
+        DRF's generic path looks every field's source up through ``get_attribute`` and
+        ``get_FIELD_display``; at 100 rows a page that was two thirds of the list's time.
+        The result is the same, field for field (tests/api/test_unit_referrals.py compares
+        the two for referrals in every status), and the schema still comes from the fields.
+        """
+        fields = self.fields
+        labels = self._labels()
+        application = referral.application
+        programme = referral.programme
+
+        def formatted(name):
+            value = getattr(referral, name)
+            return None if value is None else fields[name].to_representation(value)
+
+        return {
+            "id": referral.pk,
+            "number": _text(referral.number),
+            "status": referral.status,
+            "status_label": labels["status"].get(referral.status, referral.status),
+            "session": _text(referral.session.name),
+            "voivodeship": _text(referral.voivodeship.name),
+            "field": _text(referral.field.code),
+            "field_name": _text(referral.field.name),
+            "mode": _text(referral.mode.code),
+            "mode_name": _text(referral.mode.name),
+            "unit_id": referral.unit_id,
+            "programme": None if programme is None else _text(programme.name),
+            "planned_start": formatted("planned_start"),
+            "planned_end": formatted("planned_end"),
+            "application_number": _text(application.number),
+            "applicant": {name: _text(getattr(application, name)) for name in APPLICANT_FIELDS},
+            "sent_at": formatted("sent_at"),
+            "decision": referral.decision,
+            "decision_label": labels["decision"].get(referral.decision, referral.decision),
+            "decided_by_kind": referral.decided_by_kind,
+            "decision_justification": _text(referral.decision_justification),
+            "decided_at": formatted("decided_at"),
+            "version": referral.version,
+            "updated_at": formatted("updated_at"),
+            "pdf_url": self.get_pdf_url(referral),
+        }
+
+    def _labels(self) -> dict:
+        """The statuses' and decisions' names in the request's language, once a page."""
+        if not hasattr(self, "_label_cache"):
+            self._label_cache = {
+                "status": {value: str(label) for value, label in ReferralStatus.choices},
+                "decision": {value: str(label) for value, label in DecisionKind.choices},
+            }
+        return self._label_cache
 
     def get_pdf_url(self, referral) -> str | None:
         if not is_issued_document(referral):

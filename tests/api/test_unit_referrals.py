@@ -5,9 +5,14 @@ import json
 
 import pytest
 from django.core.cache import caches
+from django.utils import timezone
 from pypdf import PdfReader
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory
 
-from referrals.models import DecidedBy, Referral, ReferralStatus
+from api.views.office import OfficeReferralSerializer
+from api.views.referrals import ReferralSerializer
+from referrals.models import DecidedBy, DecisionKind, Referral, ReferralStatus
 from registry.models import EKS
 from smk.audit import history
 from tests.api.conftest import Api, make_client, token_for
@@ -189,3 +194,33 @@ def test_the_list_costs_the_same_queries_for_3_or_30_referrals(
         issued()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(unit_api.get(LIST).json()["results"]) == 30
+
+
+@pytest.mark.parametrize("status", [ReferralStatus.ISSUED, ReferralStatus.STARTED, "rejected"])
+def test_a_listed_referral_reads_field_for_field_as_drf_s_own_serializer_would_write_it(
+    unit, issued, status
+):
+    """The list's serializers write their rows by hand for speed (api/views/referrals.py);
+    what a unit's or office's system reads is DRF's generic representation of the same fields,
+    down to the time zone of the dates, the blank decision and the missing programme."""
+    referral = issued()
+    Referral.objects.filter(pk=referral.pk).update(programme=None)
+    if status == "rejected":
+        Referral.objects.filter(pk=referral.pk).update(
+            status=ReferralStatus.REJECTED,
+            decision=DecisionKind.REJECTED,
+            decided_by_kind=DecidedBy.UNIT,
+            decision_justification="Brak miejsc",
+            decided_at=timezone.now(),
+        )
+    else:
+        Referral.objects.filter(pk=referral.pk).update(status=status)
+    referral = Referral.objects.select_related(
+        "session", "voivodeship", "field", "mode", "programme", "application", "unit"
+    ).get(pk=referral.pk)
+    request = APIRequestFactory().get(LIST)
+    for serializer_class in (ReferralSerializer, OfficeReferralSerializer):
+        serializer = serializer_class(context={"request": request})
+        generic = serializers.ModelSerializer.to_representation(serializer, referral)
+        assert serializer.to_representation(referral) == generic
+        assert list(serializer.to_representation(referral)) == list(generic)
