@@ -13,10 +13,15 @@ ISSUED_STATUSES = (ReferralStatus.ISSUED, ReferralStatus.STARTED, ReferralStatus
 
 def is_issued_document(referral) -> bool:
     """Sent to a unit at some point: "Pobierz skierowanie (PDF)" is offered."""
-    if referral.status in ISSUED_STATUSES:
+    return is_issued(referral.status, referral.sent_at, referral.decided_by_kind)
+
+
+def is_issued(status, sent_at, decided_by_kind) -> bool:
+    """:func:`is_issued_document` from a referral's values (the API's list reads no models)."""
+    if status in ISSUED_STATUSES:
         return True
-    return referral.status == ReferralStatus.NOT_STARTED and bool(
-        referral.sent_at or referral.decided_by_kind == DecidedBy.UNIT
+    return status == ReferralStatus.NOT_STARTED and bool(
+        sent_at or decided_by_kind == DecidedBy.UNIT
     )
 
 

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from api import scopes
 from api.filters import DateTimeFilter, IdFilter, StrictFilterSet
 from api.pagination import ByIdCursor, ChangesCursor, CreatedCursor
-from api.views.base import ReadListView
+from api.views.base import ReadListView, RowListMixin
 from api.views.referrals import ReferralFilter, ReferralSerializer
 from qualification.models import Application
 from referrals.models import Referral
@@ -33,15 +33,18 @@ class OfficeReferralSerializer(ReferralSerializer):
         ]
         read_only_fields = fields
 
+    row_columns = (*ReferralSerializer.row_columns, "unit__name", "rank_points")
+
     def to_representation(self, referral):
-        data = super().to_representation(referral)
+        row = referral if isinstance(referral, dict) else self.row_of(referral)
+        data = super().to_representation(row)
         del data["pdf_url"]
-        unit = referral.unit
-        data["unit"] = None if unit is None else str(unit.name)
-        data["rank_points"] = self.fields["rank_points"].to_representation(referral.rank_points)
+        unit = row["unit__name"]
+        data["unit"] = None if unit is None else str(unit)
+        data["rank_points"] = self.fields["rank_points"].to_representation(row["rank_points"])
         return data
 
-    def get_pdf_url(self, referral):
+    def pdf_address(self, row):
         return None  # not in this serializer's fields: no URL to build for each row
 
 
@@ -66,7 +69,7 @@ class OfficeView(ReadListView):
         ),
     )
 )
-class OfficeReferralList(OfficeView):
+class OfficeReferralList(RowListMixin, OfficeView):
     serializer_class = OfficeReferralSerializer
     pagination_class = ChangesCursor
     filterset_class = OfficeReferralFilter
