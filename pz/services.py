@@ -139,14 +139,20 @@ def bind_account(
             raise AccountError(_("Konto z tym numerem PESEL zostało właśnie utworzone.")) from None
         log_event(user, BOUND, user=user, data={"migrated": migrated})
     else:
-        Identity.objects.filter(pk=identity.pk).update(version=identity.version + 1)
+        # Saved again before activation: the links sent before stop working (the address
+        # they went to may have been mistyped).
+        identity.version += 1
+        Identity.objects.filter(pk=identity.pk).update(version=identity.version)
     send_activation_email(identity, user)
     return identity
 
 
 def activation_token(identity: Identity) -> str:
-    # The identity's number only: a signed value is readable, and the PESEL stays out of URLs.
-    return signing.dumps({"identity": identity.pk}, salt=ACTIVATION_SALT)
+    # The identity's number and version only: a signed value is readable, and the PESEL stays
+    # out of URLs. Saving the account information again bumps the version: older links die.
+    return signing.dumps(
+        {"identity": identity.pk, "version": identity.version}, salt=ACTIVATION_SALT
+    )
 
 
 def send_activation_email(identity: Identity, user) -> None:
@@ -167,17 +173,29 @@ def identity_from_token(token: str) -> Identity | None:
         data = signing.loads(token, salt=ACTIVATION_SALT, max_age=ACTIVATION_MAX_AGE)
     except signing.BadSignature:
         return None
-    return Identity.objects.select_related("user").filter(pk=data.get("identity")).first()
+    identity = Identity.objects.select_related("user").filter(pk=data.get("identity")).first()
+    if identity is None or not _link_holds(identity, data.get("version")):
+        return None
+    return identity
+
+
+def _link_holds(identity: Identity, version) -> bool:
+    """A link of the current version, or of an account already active (opened again, it
+    activates nothing)."""
+    return identity.is_active or identity.version == version
 
 
 @transaction.atomic(durable=True)
-def activate(identity_id: int) -> Identity:
-    """The activation link: the e-mail is confirmed, the account works."""
+def activate(identity_id: int, version: int) -> Identity | None:
+    """The activation link: the e-mail is confirmed, the account works. None when the link's
+    version is no longer the identity's (the account information was saved again meanwhile)."""
     from allauth.account.models import EmailAddress
 
     identity = Identity.objects.select_for_update().select_related("user").get(pk=identity_id)
     if identity.is_active:
         return identity
+    if not _link_holds(identity, version):
+        return None
     user = identity.user
     identity.activated_at = timezone.now()
     identity.version += 1

@@ -329,7 +329,9 @@ def activate(request, key):
         return render(request, "pz/activation_invalid.html", status=400)
     if request.method == "GET":
         return render(request, "pz/activate.html", {"identity": identity})
-    identity = services.activate(identity.pk)
+    identity = services.activate(identity.pk, identity.version)
+    if identity is None:
+        return render(request, "pz/activation_invalid.html", status=400)
     pending = _pending(request)
     if pending is not None and pending.get("pesel") == identity.pesel:
         messages.success(request, _("Konto zostało aktywowane."))

@@ -278,6 +278,31 @@ def test_a_forged_activation_link_activates_nothing(client, pz_on):
     assert "nieprawidłowy lub wygasł" in response.content.decode()
 
 
+def test_an_activation_link_sent_to_an_address_given_before_stops_working(client, pz_on):
+    """A typo in the address, corrected by saving the account information again: the link
+    that went to the wrong mailbox no longer activates the account; the new one does."""
+    wrong = _first_login_new_account(client, pz_on, email="anna@exmaple.pl")
+    response = client.post(
+        reverse("pz:account_information"),
+        {"email": "anna@example.pl", "email_repeat": "anna@example.pl", "terms": "on"},
+    )
+    assert response["Location"] == reverse("pz:activation_pending")
+    right = _activation_path("anna@example.pl")
+    assert right != wrong
+
+    for method in (client.get, client.post):
+        response = method(wrong)
+        assert response.status_code == 400
+        assert "nieprawidłowy lub wygasł" in response.content.decode()
+    identity = Identity.objects.get(pesel=ANNA)
+    assert not identity.is_active and not identity.user.is_active
+
+    client.post(right)
+    identity.refresh_from_db()
+    assert identity.is_active and identity.user.email == "anna@example.pl"
+    assert client.post(right)["Location"] == reverse("account_login")  # used again: no harm
+
+
 def test_the_pesel_never_appears_in_urls_or_logs(client, pz_on, caplog):
     caplog.set_level(logging.DEBUG)
     urls = []
