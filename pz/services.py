@@ -20,12 +20,14 @@ from smk.notifications import absolute_url, queue_email
 
 BOUND = "pz.account_bound"
 ACTIVATED = "pz.account_activated"
+UNBOUND = "pz.account_unbound"
 LOGGED_IN = "auth.logged_in"
 
 register_actions(
     {
         BOUND: gettext_lazy("Powiązano konto z Profilem Zaufanym (oczekuje na aktywację)"),
         ACTIVATED: gettext_lazy("Aktywowano konto logowane Profilem Zaufanym"),
+        UNBOUND: gettext_lazy("Odłączono konto od Profilu Zaufanego"),
         LOGGED_IN: gettext_lazy("Zalogowano"),
     }
 )
@@ -212,6 +214,20 @@ def activate(identity_id: int, version: int) -> Identity | None:
         address.save(update_fields=["verified", "primary"])
     log_event(user, ACTIVATED, user=user, data={"migrated": identity.migrated})
     return identity
+
+
+@transaction.atomic
+def unbind(identity_id: int, *, by) -> None:
+    """The administrator's "Usuń" on a binding (a PESEL bound to the wrong account): the
+    account stays as it is, and the person's next login with Profil Zaufany binds anew
+    ("Migracja danych do UEOZ")."""
+    identities = Identity.objects.select_for_update().select_related("user")
+    identity = identities.filter(pk=identity_id).first()
+    if identity is None:
+        return  # unbound meanwhile
+    user = identity.user
+    identity.delete()
+    log_event(user, UNBOUND, user=by, data={"was_active": identity.is_active})
 
 
 # --- how each session logged in -------------------------------------------------------------

@@ -303,6 +303,31 @@ def test_an_activation_link_sent_to_an_address_given_before_stops_working(client
     assert client.post(right)["Location"] == reverse("account_login")  # used again: no harm
 
 
+def test_the_administrator_sees_the_bindings_and_unbinding_one_lets_the_person_bind_anew(
+    client, pz_on, mfa_admin_client, administrator
+):
+    user = bound_account(ANNA, email="anna.zla@example.pl", first_name="Anna")
+    identity = user.pz_identity
+    listed = mfa_admin_client.get(reverse("admin:pz_identity_changelist")).content.decode()
+    assert "anna.zla@example.pl" in listed and ANNA not in listed
+    page = mfa_admin_client.get(reverse("admin:pz_identity_change", args=[identity.pk]))
+    assert ANNA in page.content.decode()
+    assert mfa_admin_client.get(reverse("admin:pz_identity_add")).status_code == 403
+
+    response = mfa_admin_client.post(
+        reverse("admin:pz_identity_delete", args=[identity.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Identity.objects.filter(pk=identity.pk).exists()
+    user.refresh_from_db()  # the account itself stays
+    event = Event.objects.filter(action="pz.account_unbound").get()
+    assert (event.target_id, event.user) == (user.pk, administrator)
+    assert event.data == {"was_active": True}
+    # Logging in with Profil Zaufany again no longer lands in the account it was bound to.
+    assert log_in_with_pz(client, pz_on, ANNA)["Location"] == reverse("pz:migration")
+    assert not _logged_in(client)
+
+
 def test_the_pesel_never_appears_in_urls_or_logs(client, pz_on, caplog):
     caplog.set_level(logging.DEBUG)
     urls = []

@@ -102,6 +102,8 @@ def rows(world, settings):
     from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
     from django_tasks_db.models import DBTaskResult
 
+    from pz.models import Identity
+
     someone = world.people["stranger"]
     Group.objects.create(name="Grupa testowa")
     app = SocialApp.objects.create(provider="openid_connect", name="OIDC", client_id="smk")
@@ -118,6 +120,7 @@ def rows(world, settings):
     )
     _rows_of_the_units_and_accreditations()
     _rows_of_the_api_and_the_portal(someone)
+    Identity.objects.create(user=someone, pesel="90010112318", activated_at=timezone.now())
     return {model: model._default_manager.order_by("pk").first() for model in admin.site._registry}
 
 
