@@ -1,4 +1,8 @@
-"""People, their institution profiles and roles (SPEC §1, seed 003)."""
+"""People, their institution profiles and roles (SPEC §1, seed 003).
+
+One module past 400 lines, as Django keeps an app's models: a profile's status is derived from
+its role requests (seed 003), so users, profiles, roles and requests are read together.
+"""
 
 import uuid
 

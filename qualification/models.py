@@ -1,4 +1,9 @@
-"""The qualification procedure (postępowanie kwalifikacyjne): SPEC §3, seed 000 §1 and §4."""
+"""The qualification procedure (postępowanie kwalifikacyjne): SPEC §3, seed 000 §1 and §4.
+
+One module past 400 lines, as Django keeps an app's models: sessions, procedures, slot lists
+and applications refer to one another, and the state machines' conditions sit next to the
+fields they read. Each class is short; the services and views live elsewhere.
+"""
 
 import datetime
 from decimal import Decimal

@@ -4,6 +4,10 @@ Each function locks the referral row, refuses a form posted from an older versio
 transition is open to this profile (django-fsm conditions and permission), applies the form's
 data, takes or releases the training place, writes register entries / EKS / a new referral
 where due, and one history event. Nothing is half-done: any error rolls everything back.
+
+One module past 400 lines on purpose: every action shares the lock, the stale-form check,
+the place accounting and the history written above; split, an action would be read apart
+from the rules it must keep.
 """
 
 import datetime

@@ -2,6 +2,9 @@
 
 DEBUG is off unless DEBUG=1 is given; without DEBUG a SECRET_KEY must be provided and every
 transport-security setting is on. See README.md, "Configuration".
+
+One module past 400 lines: Django reads its settings from one module; each section is headed
+by a comment.
 """
 
 import ipaddress

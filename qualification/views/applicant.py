@@ -5,6 +5,9 @@ why), editing a draft, "Zatwierdź" and "Drukuj".
 Applications are reached only through the applicant profile's scope (their own; another
 person's application answers 404). Every write goes through
 :mod:`qualification.services.applicant`, which decides under its locks.
+
+One module past 400 lines: the applicant's screens are the steps of one application's life
+and share its scoped lookup and the form's rendering helpers.
 """
 
 from django.contrib import messages

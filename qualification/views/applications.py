@@ -1,5 +1,9 @@
 """The office's application screens (SPEC §3 and §5, seed 000 §5.3): the list, "Podgląd
-wniosku", "Ocena formalna", "Punktacja" (one application or a CSV file), "Historia wniosku"."""
+wniosku", "Ocena formalna", "Punktacja" (one application or a CSV file), "Historia wniosku".
+
+One module past 400 lines: the office's screens of one application share its scoped lookup
+and the way back to the list with its filters.
+"""
 
 import csv
 import io

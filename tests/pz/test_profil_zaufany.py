@@ -1,6 +1,10 @@
 """Logging in with Profil Zaufany (seed 003, issue 19) against the test IdP: the real round
 trip — signed AuthnRequest, artifact, signed ArtifactResolve over SOAP, signed and encrypted
-answer — the first login bound to the PESEL, the refusals, single logout."""
+answer — the first login bound to the PESEL, the refusals, single logout.
+
+One module past 400 lines: every test goes through the same test IdP and the same first
+login; the sections follow the login's steps.
+"""
 
 import logging
 import re

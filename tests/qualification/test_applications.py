@@ -1,5 +1,9 @@
 """The office's application screens: who may open them, the list and its filters,
-"Podgląd wniosku" with its way back, "Historia wniosku" (SPEC §3, §5; seed 000 §5.3)."""
+"Podgląd wniosku" with its way back, "Historia wniosku" (SPEC §3, §5; seed 000 §5.3).
+
+One module past 400 lines: the screens of one application share the world of fixtures at
+the top; each section is one screen.
+"""
 
 from decimal import Decimal
 

@@ -1,4 +1,8 @@
-"""The training unit's screens: its referral list, a referral, and its three decisions."""
+"""The training unit's screens: its referral list, a referral, and its three decisions.
+
+One module past 400 lines: the three decisions share the unit's fixtures and the list's
+checks, and each section follows one screen of the unit.
+"""
 
 import datetime
 import itertools

@@ -6,6 +6,9 @@ changes unless the page reports success, and a payload is shown escaped, never a
 ``FORMS`` lists every form of the app (the search forms are GET). Each hypothesis example runs
 in a savepoint that is rolled back, on the two-voivodeship world of ``world.py``; the
 examples are derandomized, so a run is repeatable (``FUZZ_EXAMPLES`` sets how many).
+
+Past 400 lines on purpose: most of it is ``FORMS``, one entry a form, which reads best as
+one table next to the checks every example runs.
 """
 
 import datetime

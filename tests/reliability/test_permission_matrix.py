@@ -18,6 +18,9 @@ Not in the matrix:
   scope, another unit's object) is ``tests/api/test_api_matrix.py``;
 - static files (served by whitenoise, not by URL patterns).
 allauth's URLs under ``/konto/`` are in the matrix: they are pages people open.
+
+Past 400 lines on purpose: ``MATRIX`` has a row for every URL pattern, and the point is that
+it is one table a reader scans for the view they add.
 """
 
 from dataclasses import dataclass, field
