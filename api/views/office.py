@@ -11,7 +11,7 @@ from api import scopes
 from api.filters import DateTimeFilter, IdFilter, StrictFilterSet
 from api.pagination import ByIdCursor, ChangesCursor, CreatedCursor
 from api.views.base import ReadListView, RowListMixin
-from api.views.referrals import ReferralFilter, ReferralSerializer
+from api.views.referrals import ReferralFilter, ReferralSerializer, as_text
 from qualification.models import Application
 from referrals.models import Referral
 from registry.models import EntryKind, RegisterEntry
@@ -36,11 +36,10 @@ class OfficeReferralSerializer(ReferralSerializer):
     row_columns = (*ReferralSerializer.row_columns, "unit__name", "rank_points")
 
     def to_representation(self, referral):
-        row = referral if isinstance(referral, dict) else self.row_of(referral)
+        row = self.as_row(referral)
         data = super().to_representation(row)
         del data["pdf_url"]
-        unit = row["unit__name"]
-        data["unit"] = None if unit is None else str(unit)
+        data["unit"] = as_text(row["unit__name"])
         data["rank_points"] = self.fields["rank_points"].to_representation(row["rank_points"])
         return data
 

@@ -43,7 +43,7 @@ class ApplicantSerializer(serializers.Serializer):
 APPLICANT_FIELDS = tuple(ApplicantSerializer._declared_fields)
 
 
-def _text(value):
+def as_text(value):
     """What DRF's CharField makes of a value: ``None`` stays, anything else is a string."""
     return None if value is None else str(value)
 
@@ -144,7 +144,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         (tests/api/test_unit_referrals.py compares the two for referrals in several statuses),
         and the schema still comes from the declared fields.
         """
-        row = referral if isinstance(referral, dict) else self.row_of(referral)
+        row = self.as_row(referral)
         fields = self.fields
         labels = self._labels()
 
@@ -155,31 +155,35 @@ class ReferralSerializer(serializers.ModelSerializer):
         status, decision = row["status"], row["decision"]
         return {
             "id": row["id"],
-            "number": _text(row["number"]),
+            "number": as_text(row["number"]),
             "status": status,
             "status_label": labels["status"].get(status, status),
-            "session": _text(row["session__name"]),
-            "voivodeship": _text(row["voivodeship__name"]),
-            "field": _text(row["field__code"]),
-            "field_name": _text(row["field__name"]),
-            "mode": _text(row["mode__code"]),
-            "mode_name": _text(row["mode__name"]),
+            "session": as_text(row["session__name"]),
+            "voivodeship": as_text(row["voivodeship__name"]),
+            "field": as_text(row["field__code"]),
+            "field_name": as_text(row["field__name"]),
+            "mode": as_text(row["mode__code"]),
+            "mode_name": as_text(row["mode__name"]),
             "unit_id": row["unit_id"],
-            "programme": _text(row["programme__name"]),
+            "programme": as_text(row["programme__name"]),
             "planned_start": formatted("planned_start"),
             "planned_end": formatted("planned_end"),
-            "application_number": _text(row["application__number"]),
-            "applicant": {name: _text(row[f"application__{name}"]) for name in APPLICANT_FIELDS},
+            "application_number": as_text(row["application__number"]),
+            "applicant": {name: as_text(row[f"application__{name}"]) for name in APPLICANT_FIELDS},
             "sent_at": formatted("sent_at"),
             "decision": decision,
             "decision_label": labels["decision"].get(decision, decision),
             "decided_by_kind": row["decided_by_kind"],
-            "decision_justification": _text(row["decision_justification"]),
+            "decision_justification": as_text(row["decision_justification"]),
             "decided_at": formatted("decided_at"),
             "version": row["version"],
             "updated_at": formatted("updated_at"),
             "pdf_url": self.pdf_address(row),
         }
+
+    def as_row(self, referral) -> dict:
+        """A row of the list as it is, or the row of a referral (detail, decisions)."""
+        return referral if isinstance(referral, dict) else self.row_of(referral)
 
     @classmethod
     def row_of(cls, referral) -> dict:
